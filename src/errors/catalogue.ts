@@ -1,0 +1,95 @@
+/**
+ * The catalogue of every stable error code the gateway emits: one table, grouped by area.
+ * Each entry has the HTTP status used when the error ends a whole request (field errors inside a
+ * partially successful GraphQL response keep HTTP 200), and a one-line meaning that the README's
+ * error table repeats word for word (a test checks the two agree).
+ */
+export interface ErrorSpec {
+  /** HTTP status when this error ends the whole request. */
+  readonly status: number;
+  /** What the code means, for the README and for operators. */
+  readonly meaning: string;
+  /** Where the code comes from. */
+  readonly area: 'input' | 'models' | 'inference' | 'auth' | 'limits' | 'server' | 'graphql';
+}
+
+export const ERROR_CATALOGUE = {
+  // --- input -------------------------------------------------------------------------------------
+  BAD_USER_INPUT: {
+    status: 400,
+    area: 'input',
+    meaning: 'An argument is invalid; the message names the path and the value, e.g. `instances[2].features.petalWidth: must be a finite number, but got "abc"`.',
+  },
+  // --- models ------------------------------------------------------------------------------------
+  MODEL_NOT_FOUND: { status: 404, area: 'models', meaning: 'No model with that name is in the repository.' },
+  MODEL_VERSION_NOT_FOUND: { status: 404, area: 'models', meaning: 'The model exists but not in the requested version.' },
+  MODEL_UNAVAILABLE: {
+    status: 503,
+    area: 'models',
+    meaning: 'The model (or the version asked for) failed to load, is not loaded yet, or does not serve this kind of call; `model(name:)` shows why.',
+  },
+  // --- inference ---------------------------------------------------------------------------------
+  OVERLOADED: { status: 503, area: 'inference', meaning: "The model's queue is full (`maxQueueSize`); retry later." },
+  INFERENCE_FAILED: { status: 500, area: 'inference', meaning: 'The ONNX run failed; only the callers in that batch get this error.' },
+  INFERENCE_TIMEOUT: {
+    status: 504,
+    area: 'inference',
+    meaning: "The batch did not finish within the model's `timeoutMs`; its worker thread is replaced.",
+  },
+  SHUTTING_DOWN: { status: 503, area: 'server', meaning: 'The server is stopping and accepts no new inference work.' },
+  // --- auth --------------------------------------------------------------------------------------
+  UNAUTHENTICATED: {
+    status: 401,
+    area: 'auth',
+    meaning: 'Credentials are missing where they are required, or present but invalid (unknown key, bad signature, expired).',
+  },
+  FORBIDDEN: { status: 403, area: 'auth', meaning: 'The caller is authenticated but lacks the scope named in the message.' },
+  // --- limits ------------------------------------------------------------------------------------
+  RATE_LIMITED: {
+    status: 429,
+    area: 'limits',
+    meaning: "The caller's item budget is spent; `extensions.retryAfter` (seconds) and the `Retry-After` header say when to retry.",
+  },
+  // --- server ------------------------------------------------------------------------------------
+  INTERNAL_SERVER_ERROR: {
+    status: 500,
+    area: 'server',
+    meaning: 'Anything unexpected; the message is masked (no stack trace) outside development.',
+  },
+  // --- Apollo Server's own request errors ---------------------------------------------------------
+  GRAPHQL_PARSE_FAILED: { status: 400, area: 'graphql', meaning: 'The query is not valid GraphQL syntax.' },
+  GRAPHQL_VALIDATION_FAILED: {
+    status: 400,
+    area: 'graphql',
+    meaning: 'The query does not match the schema (unknown field, wrong argument or variable type).',
+  },
+  BAD_REQUEST: { status: 400, area: 'graphql', meaning: 'The HTTP request is not a GraphQL request (malformed JSON, missing query).' },
+  PERSISTED_QUERY_NOT_FOUND: {
+    status: 200,
+    area: 'graphql',
+    meaning: 'Automatic persisted query: the hash is unknown; resend with the query text.',
+  },
+  OPERATION_RESOLUTION_FAILURE: {
+    status: 400,
+    area: 'graphql',
+    meaning: 'The document has several operations and `operationName` does not pick one.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+/** Reasons a model in the repository may fail to load; shown as `ModelInfo.error` and in the start-up log. */
+export const MODEL_LOAD_FAILURES = {
+  MANIFEST_MISSING: 'The model folder has no model.json.',
+  MANIFEST_INVALID_JSON: 'model.json is not valid JSON.',
+  MANIFEST_INVALID: 'model.json does not match the manifest schema; the message names the field.',
+  NO_VERSIONS: 'The model folder has no numbered version folder holding a model.onnx.',
+  MODEL_FILE_MISSING: 'A file the manifest names (an extra file) does not exist.',
+  EXTRA_FILE_INVALID: 'An extra file (catalog, vocabulary) is unreadable or does not match what the task needs.',
+  ONNX_LOAD_FAILED: 'onnxruntime could not load model.onnx (corrupt file, unsupported operator).',
+  MANIFEST_MISMATCH: 'model.json contradicts the ONNX graph (input/output name, element type, rank or a fixed dimension).',
+} as const;
+
+export type ModelLoadFailure = keyof typeof MODEL_LOAD_FAILURES;

@@ -1,0 +1,179 @@
+import { z } from 'zod';
+
+/**
+ * The model manifest (`models/<name>/model.json`): what a model is for and how to feed it.
+ * The README's "Model repository" section documents every field with a complete example.
+ */
+
+export const TASKS = [
+  'tabular-classification',
+  'tabular-regression',
+  'tensor-classification',
+  'tensor-regression',
+  'recommendation',
+  'text-classification',
+] as const;
+export type Task = (typeof TASKS)[number];
+
+export const ELEMENT_TYPES = ['float32', 'int32', 'int64'] as const;
+export type ElementType = (typeof ELEMENT_TYPES)[number];
+
+/** A dimension: a fixed size, or a name for a dynamic one (the first is always the dynamic batch dimension). */
+const Dimension = z.union([z.number().int().positive(), z.string().min(1)]);
+export type Dimension = z.infer<typeof Dimension>;
+
+const TensorSpec = z.strictObject({
+  /** The ONNX graph input's name, exactly. */
+  name: z.string().min(1),
+  type: z.enum(ELEMENT_TYPES),
+  /** Shape including the batch dimension, e.g. `["batch", 4]`. */
+  shape: z
+    .array(Dimension)
+    .min(1)
+    .refine((shape) => typeof shape[0] === 'string', {
+      message: 'the first dimension must be the dynamic batch dimension, a name such as "batch"',
+    }),
+  /** What the input carries, for tasks with several inputs (e.g. `items`, `ratings`, `tokens`). */
+  role: z.string().min(1).optional(),
+});
+export type TensorSpec = z.infer<typeof TensorSpec>;
+
+export const OUTPUT_KINDS = ['logits', 'probabilities', 'values', 'indices', 'scores'] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
+const OutputSpec = z.strictObject({
+  /** The ONNX graph output's name, exactly. */
+  name: z.string().min(1),
+  /** `logits` become probabilities (softmax) before they are returned; `probabilities` are returned as they are. */
+  kind: z.enum(OUTPUT_KINDS).default('values'),
+  /** Expected shape including the batch dimension; checked against the graph when given. */
+  shape: z.array(Dimension).min(1).optional(),
+  role: z.string().min(1).optional(),
+});
+export type OutputSpec = z.infer<typeof OutputSpec>;
+
+const BatchingSettings = z.strictObject({
+  /** Most items one ONNX run may take. */
+  maxBatchSize: z.number().int().min(1).max(65_536).default(64),
+  /** How long the first queued item may wait for more before its batch runs anyway (0: until the next turn of the event loop). */
+  maxQueueDelayMs: z.number().min(0).max(10_000).default(0),
+  /** Queued items beyond which new work is refused with OVERLOADED. */
+  maxQueueSize: z.number().int().min(1).max(1_000_000).default(4_096),
+  /** Batches of this model that may run at once (default: one per worker thread). */
+  maxConcurrentBatches: z.number().int().min(1).max(64).optional(),
+  /** A batch running longer than this fails with INFERENCE_TIMEOUT and its worker is replaced. */
+  timeoutMs: z.number().int().min(1).max(600_000).default(10_000),
+});
+export type BatchingSettings = z.infer<typeof BatchingSettings>;
+
+const TokenizerSettings = z.strictObject({
+  /** The gateway's word tokenizer: lower-cases, splits words, marks words in a negated clause with `NOT_`. */
+  kind: z.literal('lexicon-words'),
+  /** Tokens beyond this are dropped (the text is still accepted). */
+  maxTokens: z.number().int().min(1).max(4_096).default(256),
+});
+
+const ManifestObject = z.strictObject({
+  $schema: z.string().optional(),
+  /** If given, must equal the folder's name. */
+  name: z.string().optional(),
+  task: z.enum(TASKS),
+  description: z.string().min(1),
+  inputs: z.array(TensorSpec).min(1),
+  outputs: z.array(OutputSpec).min(1),
+  /** Tabular models: the ordered feature names, one per column of the input. */
+  features: z.array(z.string().min(1)).min(1).optional(),
+  /** Classifiers: one label per output column. */
+  labels: z.array(z.string().min(1)).min(2).optional(),
+  /** Extra files the task reads, relative to the version folder, else to the model folder. */
+  files: z.record(z.string(), z.string().min(1)).default({}),
+  batching: BatchingSettings.default(BatchingSettings.parse({})),
+  /** Scopes that may call this model (any one suffices; `admin` always may). Default: the task's own scopes. */
+  scopes: z.array(z.string().min(1)).min(1).optional(),
+  tokenizer: TokenizerSettings.optional(),
+  /** Free-form provenance: what data it was trained on, held-out metrics. Shown in metadata. */
+  training: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ModelManifest = ManifestObject.superRefine((m, ctx) => {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const requireSingleInput = () => {
+    if (m.inputs.length !== 1) issue(['inputs'], `must hold exactly one input for task ${m.task}, but got ${m.inputs.length}`);
+    if (m.inputs[0].type !== 'float32') issue(['inputs', 0, 'type'], `must be "float32" for task ${m.task}`);
+    if (m.outputs.length !== 1) issue(['outputs'], `must name exactly the one output to read for task ${m.task}, but got ${m.outputs.length}`);
+  };
+  const requireLabels = (outputIndex: number) => {
+    if (!m.labels) return issue(['labels'], `is required for task ${m.task}`);
+    if (new Set(m.labels).size !== m.labels.length) issue(['labels'], 'must not repeat a label');
+    const kind = m.outputs[outputIndex]?.kind;
+    if (kind !== 'logits' && kind !== 'probabilities') {
+      issue(['outputs', outputIndex, 'kind'], `must be "logits" or "probabilities" for task ${m.task}`);
+    }
+  };
+  const requireRole = (list: 'inputs' | 'outputs', role: string) => {
+    if (!(m[list] as { role?: string }[]).some((spec) => spec.role === role)) {
+      issue([list], `must have one entry with role "${role}" for task ${m.task}`);
+    }
+  };
+
+  switch (m.task) {
+    case 'tabular-classification':
+    case 'tabular-regression': {
+      requireSingleInput();
+      const shape = m.inputs[0].shape;
+      if (!m.features) issue(['features'], `is required for task ${m.task}`);
+      else {
+        if (new Set(m.features).size !== m.features.length) issue(['features'], 'must not repeat a feature name');
+        if (shape.length !== 2 || shape[1] !== m.features.length) {
+          issue(['inputs', 0, 'shape'], `must be [batch, ${m.features.length}] to match the ${m.features.length} features`);
+        }
+      }
+      if (m.task === 'tabular-classification') requireLabels(0);
+      break;
+    }
+    case 'tensor-classification':
+    case 'tensor-regression':
+      requireSingleInput();
+      if (m.task === 'tensor-classification') requireLabels(0);
+      break;
+    case 'recommendation':
+      requireRole('inputs', 'items');
+      requireRole('inputs', 'ratings');
+      requireRole('outputs', 'indices');
+      requireRole('outputs', 'scores');
+      if (!m.files.catalog) issue(['files', 'catalog'], 'is required for task recommendation (the movie catalog, JSON)');
+      break;
+    case 'text-classification':
+      requireRole('inputs', 'tokens');
+      requireRole('inputs', 'weights');
+      if (m.outputs.length !== 1) issue(['outputs'], 'must name exactly the one output to read for task text-classification');
+      requireLabels(0);
+      if (!m.files.vocabulary) issue(['files', 'vocabulary'], 'is required for task text-classification');
+      if (!m.tokenizer) issue(['tokenizer'], 'is required for task text-classification');
+      break;
+  }
+});
+
+export type ModelManifest = z.infer<typeof ModelManifest>;
+/** What a manifest author writes (defaults not yet applied). */
+export type ModelManifestInput = z.input<typeof ModelManifest>;
+
+export type ManifestParseResult = { ok: true; manifest: ModelManifest } | { ok: false; field: string; message: string };
+
+/** Validates parsed JSON; on failure reports the first offending field as a dotted path (`inputs.0.shape`). */
+export function parseManifest(json: unknown): ManifestParseResult {
+  const result = ModelManifest.safeParse(json);
+  if (result.success) return { ok: true, manifest: result.data };
+  const first = result.error.issues[0];
+  const field = first.path.length > 0 ? first.path.map(String).join('.') : '(root)';
+  const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
+  return { ok: false, field, message: `${first.message}${more}` };
+}
+
+/** Inputs/outputs by role, for tasks with several. */
+export function inputByRole(manifest: ModelManifest, role: string): TensorSpec | undefined {
+  return manifest.inputs.find((spec) => spec.role === role);
+}
+export function outputByRole(manifest: ModelManifest, role: string): OutputSpec | undefined {
+  return manifest.outputs.find((spec) => spec.role === role);
+}
