@@ -1,0 +1,128 @@
+/**
+ * Reads the model repository on disk (Triton's layout):
+ *
+ *   <root>/<model>/model.json           the manifest
+ *   <root>/<model>/<version>/model.onnx numbered version folders; the highest ready one is the default
+ *   <root>/<model>/<file>               extra files the manifest names (a version folder may override)
+ *
+ * Every problem becomes a `LoadFailure` naming the model, the file and the field, and never stops the
+ * scan: the other models still load.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import type { ModelLoadFailure } from '../errors/catalogue.js';
+import { parseManifest, type ModelManifest } from './manifest.js';
+
+export const MANIFEST_FILE = 'model.json';
+export const ONNX_FILE = 'model.onnx';
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const VERSION_FOLDER = /^[1-9][0-9]{0,8}$/;
+
+export interface LoadFailure {
+  readonly reason: ModelLoadFailure;
+  /** The file at fault, relative to the working directory when inside it. */
+  readonly file: string;
+  /** The manifest field at fault, as a dotted path (`inputs.0.shape`), when there is one. */
+  readonly field?: string;
+  /** One sentence naming the model, the file and the field. */
+  readonly message: string;
+}
+
+export interface ScannedVersion {
+  readonly version: number;
+  readonly onnxPath: string;
+  /** Extra files by manifest key, resolved to paths (version folder first, then model folder). */
+  readonly files: Readonly<Record<string, string>>;
+  readonly failure?: LoadFailure;
+}
+
+export interface ScannedModel {
+  readonly name: string;
+  readonly dir: string;
+  readonly manifest?: ModelManifest;
+  /** Ascending by version. */
+  readonly versions: readonly ScannedVersion[];
+  /** Set when the model as a whole cannot load (bad manifest, no versions). */
+  readonly failure?: LoadFailure;
+}
+
+export function loadFailure(model: string, reason: ModelLoadFailure, file: string, detail: string, field?: string): LoadFailure {
+  const shown = displayPath(file);
+  const where = field ? `${shown}: field ${field}` : shown;
+  return { reason, file: shown, field, message: `model "${model}": ${where}: ${detail}` };
+}
+
+/** Scans `root`; a missing root is an error (the caller decides whether that is fatal). */
+export function scanRepository(root: string): ScannedModel[] {
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new Error(`the model repository must be a directory, but ${displayPath(root)} is not`);
+  }
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.startsWith('_'))
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => scanModel(root, name));
+}
+
+function scanModel(root: string, name: string): ScannedModel {
+  const dir = join(root, name);
+  const manifestPath = join(dir, MANIFEST_FILE);
+  const failed = (failure: LoadFailure): ScannedModel => ({ name, dir, versions: [], failure });
+
+  if (!MODEL_NAME.test(name)) {
+    return failed(loadFailure(name, 'MANIFEST_INVALID', dir, 'the folder name must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit'));
+  }
+  if (!existsSync(manifestPath)) return failed(loadFailure(name, 'MANIFEST_MISSING', manifestPath, `the model folder must hold a ${MANIFEST_FILE}`));
+
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (error) {
+    return failed(loadFailure(name, 'MANIFEST_INVALID_JSON', manifestPath, `must be valid JSON: ${(error as Error).message}`));
+  }
+  const parsed = parseManifest(json);
+  if (!parsed.ok) return failed(loadFailure(name, 'MANIFEST_INVALID', manifestPath, parsed.message, parsed.field));
+  const manifest = parsed.manifest;
+  if (manifest.name !== undefined && manifest.name !== name) {
+    return failed(loadFailure(name, 'MANIFEST_INVALID', manifestPath, `must equal the folder name "${name}", but got "${manifest.name}"`, 'name'));
+  }
+
+  const versionNumbers = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && VERSION_FOLDER.test(entry.name))
+    .map((entry) => Number(entry.name))
+    .sort((a, b) => a - b);
+  if (versionNumbers.length === 0) {
+    return { name, dir, manifest, versions: [], failure: loadFailure(name, 'NO_VERSIONS', dir, `must hold at least one numbered version folder with a ${ONNX_FILE}`) };
+  }
+  const versions = versionNumbers.map((version) => scanVersion(name, dir, manifest, version));
+  return { name, dir, manifest, versions };
+}
+
+function scanVersion(name: string, dir: string, manifest: ModelManifest, version: number): ScannedVersion {
+  const versionDir = join(dir, String(version));
+  const onnxPath = join(versionDir, ONNX_FILE);
+  const files: Record<string, string> = {};
+  if (!existsSync(onnxPath)) {
+    return { version, onnxPath, files, failure: loadFailure(name, 'MODEL_FILE_MISSING', onnxPath, `version ${version} must hold a ${ONNX_FILE}`) };
+  }
+  for (const [key, file] of Object.entries(manifest.files)) {
+    if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) {
+      const failure = loadFailure(name, 'MANIFEST_INVALID', join(dir, MANIFEST_FILE), `must be a file name inside the model folder, but got "${file}"`, `files.${key}`);
+      return { version, onnxPath, files, failure };
+    }
+    const candidates = [join(versionDir, file), join(dir, file)];
+    const found = candidates.find((path) => existsSync(path));
+    if (!found) {
+      const failure = loadFailure(name, 'MODEL_FILE_MISSING', join(dir, file), `the file named by the manifest does not exist (looked in the version folder and the model folder)`, `files.${key}`);
+      return { version, onnxPath, files, failure };
+    }
+    files[key] = found;
+  }
+  return { version, onnxPath, files };
+}
+
+/** Paths in messages: relative to the working directory when inside it, so they read like `models/iris/model.json`. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { InferencePool } from './inference-pool.js';
+import { linearModel, slowModel, writeOnnx } from '../../test/support/tiny-models.js';
+
+describe('InferencePool', () => {
+  let dir: string;
+  let pool: InferencePool;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pool-'));
+    const corrupt = join(dir, 'corrupt.onnx');
+    writeFileSync(corrupt, 'this is not an onnx file');
+    pool = new InferencePool({
+      workers: 1,
+      models: [
+        { key: 'linear@1', path: writeOnnx(dir, 'linear', linearModel()) },
+        { key: 'slow@1', path: writeOnnx(dir, 'slow', slowModel(1024, 12)) },
+        { key: 'corrupt@1', path: corrupt },
+      ],
+    });
+    await pool.ready();
+  });
+
+  afterAll(async () => {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('describes every model: inputs and outputs with symbolic dims, or the load error', async () => {
+    const description = await pool.ready();
+    expect(description['linear@1']).toEqual({
+      ok: true,
+      inputs: [{ name: 'x', type: 'float32', shape: ['batch', 2] }],
+      outputs: [{ name: 'y', type: 'float32', shape: ['batch', 3] }],
+    });
+    expect(description['corrupt@1'].ok).toBe(false);
+    expect((description['corrupt@1'] as { error: string }).error).toMatch(/protobuf|parse|load/i);
+  });
+
+  it('runs a batch in a worker and returns the outputs', async () => {
+    const feeds = { x: { type: 'float32' as const, dims: [2, 2], data: new Float32Array([1, 0, 0, 1]) } };
+    const { outputs, computeMs } = await pool.run('linear@1', feeds, ['y']);
+    expect(outputs.y.dims).toEqual([2, 3]);
+    expect(Array.from(outputs.y.data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(computeMs).toBeGreaterThanOrEqual(0);
+    // the input buffer was transferred, not copied
+    expect(feeds.x.data.byteLength).toBe(0);
+  });
+
+  it('keeps the main event loop ticking while a slow model runs', async () => {
+    const histogram = monitorEventLoopDelay({ resolution: 5 });
+    histogram.enable();
+    let ticks = 0;
+    const interval = setInterval(() => (ticks += 1), 5);
+    const width = 1024;
+    const started = performance.now();
+    await pool.run('slow@1', { x: { type: 'float32', dims: [width, width], data: new Float32Array(width * width).fill(0.5) } }, ['y']);
+    const elapsed = performance.now() - started;
+    clearInterval(interval);
+    histogram.disable();
+    // The run takes long enough to matter, and the main thread went on ticking through it.
+    expect(elapsed).toBeGreaterThan(100);
+    expect(ticks).toBeGreaterThan(elapsed / 5 / 4);
+    expect(histogram.max / 1e6).toBeLessThan(elapsed / 2);
+  });
+
+  it('retires the worker of a run aborted by its signal, and a fresh worker serves the next batch', async () => {
+    const width = 1024;
+    const controller = new AbortController();
+    const running = pool.run('slow@1', { x: { type: 'float32', dims: [width, width], data: new Float32Array(width * width) } }, ['y'], controller.signal);
+    setTimeout(() => controller.abort(new Error('took too long')), 30);
+    await expect(running).rejects.toThrow('took too long');
+    expect(pool.counters()).toMatchObject({ retiringWorkers: 1, replacedWorkers: 1 });
+    const { outputs } = await pool.run('linear@1', { x: { type: 'float32', dims: [1, 2], data: new Float32Array([2, 1]) } }, ['y']);
+    expect(Array.from(outputs.y.data as Float32Array)).toEqual([6, 9, 12]);
+    // the retired worker shuts down cleanly once its run returns; the process lives on
+    await expect.poll(() => pool.counters().retiringWorkers, { timeout: 10_000 }).toBe(0);
+    expect(pool.counters()).toMatchObject({ workers: 1, replacedWorkers: 1 });
+  });
+
+  it('fails a batch for a model that did not load, with its key in the message', async () => {
+    await expect(pool.run('corrupt@1', { x: { type: 'float32', dims: [1, 2], data: new Float32Array(2) } }, ['y'])).rejects.toThrow(
+      'model corrupt@1 is not loaded in this worker',
+    );
+  });
+});

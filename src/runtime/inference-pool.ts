@@ -1,0 +1,243 @@
+/**
+ * The pool of inference worker threads. Every worker loads every model's session at start, so any idle
+ * worker can take any batch; batches travel as transferred buffers both ways.
+ *
+ * Written by hand rather than with piscina for one reason: a batch that times out must give its worker
+ * up, and terminating a worker thread while onnxruntime-node is inside `session.run` aborts the whole
+ * process (`terminate called after throwing an instance of 'Napi::Error'`). So a stuck worker is
+ * *retired* instead: its callers fail at once, a fresh worker takes its place, and the old one is shut
+ * down cleanly as soon as its run returns.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { SessionSettings } from './session-options.js';
+import type { BatchTensors, TypedArray } from './tensor.js';
+import type { DescribeResult, FromWorker, RunResult, RunTask, ToWorker, WorkerInit, WorkerModel } from './worker-protocol.js';
+
+// --- public types --------------------------------------------------------------------------------
+
+export interface InferencePoolOptions {
+  readonly models: readonly WorkerModel[];
+  /** Worker threads. @default one less than the CPU count, at least 1 (the main thread serves HTTP) */
+  readonly workers?: number;
+  /** Per-session operator threads. @default 1 */
+  readonly intraOpThreads?: number;
+}
+
+export interface BatchRun {
+  readonly outputs: BatchTensors;
+  /** Time inside `session.run`, measured in the worker. */
+  readonly computeMs: number;
+}
+
+export interface PoolCounters {
+  readonly workers: number;
+  readonly busyWorkers: number;
+  readonly queuedBatches: number;
+  /** Workers given up after a timeout whose run has not returned yet. */
+  readonly retiringWorkers: number;
+  /** Workers started to replace a retired or crashed one, since start. */
+  readonly replacedWorkers: number;
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+// --- the pool ------------------------------------------------------------------------------------
+
+interface Job {
+  readonly id: number;
+  readonly task: RunTask;
+  readonly transfer: ArrayBuffer[];
+  readonly resolve: (run: BatchRun) => void;
+  readonly reject: (error: unknown) => void;
+  readonly signal?: AbortSignal;
+  onAbort?: () => void;
+  slot?: Slot;
+  settled: boolean;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  ready: boolean;
+  current: Job | null;
+  retiring: boolean;
+}
+
+export class InferencePool {
+  readonly size: number;
+  private readonly init: WorkerInit;
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closing = false;
+  private replaced = 0;
+  private readonly readiness: Promise<DescribeResult>;
+  private resolveReady!: (description: DescribeResult) => void;
+  private rejectReady!: (error: Error) => void;
+  private description: DescribeResult | null = null;
+  private readyWorkers = 0;
+
+  constructor(options: InferencePoolOptions) {
+    this.size = options.workers ?? defaultWorkerCount();
+    if (!Number.isInteger(this.size) || this.size < 1) throw new TypeError(`workers must be a positive integer, but got ${String(options.workers)}`);
+    const session: SessionSettings = { intraOpThreads: options.intraOpThreads ?? 1 };
+    this.init = { models: options.models, session };
+    this.readiness = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.readiness.catch(() => {}); // observed through ready()
+    for (let i = 0; i < this.size; i += 1) this.spawn();
+  }
+
+  /** Resolves once every worker has loaded the models, with each model's inputs/outputs or load error. */
+  ready(): Promise<DescribeResult> {
+    return this.readiness;
+  }
+
+  /** Runs one batch of model `key`. The input buffers are transferred (unusable afterwards). */
+  run(key: string, feeds: BatchTensors, fetches: readonly string[], signal?: AbortSignal): Promise<BatchRun> {
+    return new Promise<BatchRun>((resolve, reject) => {
+      if (this.closing) return reject(new GatewayError('SHUTTING_DOWN', 'the inference pool is shutting down'));
+      if (signal?.aborted) return reject(signal.reason);
+      const job: Job = {
+        id: this.nextId++,
+        task: { key, feeds, fetches },
+        transfer: uniqueBuffers(Object.values(feeds).map((tensor) => tensor.data)),
+        resolve,
+        reject,
+        signal,
+        settled: false,
+      };
+      if (signal) {
+        job.onAbort = () => this.abort(job, signal.reason);
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  counters(): PoolCounters {
+    let busy = 0;
+    let retiring = 0;
+    for (const slot of this.slots) {
+      if (slot.retiring) retiring += 1;
+      else if (slot.current) busy += 1;
+    }
+    return { workers: this.slots.size - retiring, busyWorkers: busy, queuedBatches: this.queue.length, retiringWorkers: retiring, replacedWorkers: this.replaced };
+  }
+
+  /** Lets queued and running batches finish, then shuts every worker down. */
+  async close(): Promise<void> {
+    this.closing = true;
+    while (this.queue.length > 0 || [...this.slots].some((slot) => slot.current && !slot.retiring)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const exits = [...this.slots].map((slot) => new Promise<void>((resolve) => slot.worker.once('exit', () => resolve())));
+    for (const slot of this.slots) {
+      if (!slot.current) slot.worker.postMessage({ kind: 'shutdown' } satisfies ToWorker);
+    }
+    // Retiring workers shut down when their run returns; do not wait for them forever.
+    await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  }
+
+  // Starts a worker and wires its messages.
+  private spawn(): void {
+    const worker = new Worker(workerEntry(), { workerData: this.init, name: 'inference' });
+    const slot: Slot = { worker, ready: false, current: null, retiring: false };
+    this.slots.add(slot);
+    worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
+    worker.on('error', (error) => this.onWorkerGone(slot, error));
+    worker.on('exit', (code) => this.onWorkerGone(slot, new Error(`the inference worker exited with code ${code}`)));
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
+    if (message.kind === 'ready') {
+      slot.ready = true;
+      this.description ??= message.description;
+      this.readyWorkers += 1;
+      if (this.readyWorkers === this.size) this.resolveReady(this.description);
+      this.pump();
+      return;
+    }
+    const job = slot.current;
+    slot.current = null;
+    if (job && job.id === message.id) {
+      if (message.kind === 'result') this.settle(job, () => job.resolve(asBatchRun(message.result)));
+      else this.settle(job, () => job.reject(new Error(message.message)));
+    }
+    if (slot.retiring || this.closing) slot.worker.postMessage({ kind: 'shutdown' } satisfies ToWorker);
+    this.pump();
+  }
+
+  // A worker crashed or ended: fail its batch, and replace it unless it was meant to go.
+  private onWorkerGone(slot: Slot, error: Error): void {
+    if (!this.slots.delete(slot)) return;
+    const job = slot.current;
+    if (job) this.settle(job, () => job.reject(new GatewayError('INFERENCE_FAILED', `the inference worker failed: ${error.message}`)));
+    if (!slot.ready && !slot.retiring) {
+      // A worker that cannot even start would fail again: report it instead of looping.
+      this.rejectReady(new Error(`an inference worker failed to start: ${error.message}`));
+      return;
+    }
+    if (!slot.retiring && !this.closing) {
+      this.replaced += 1;
+      this.spawn();
+    }
+  }
+
+  // Gives queued batches to idle workers, oldest first.
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (!slot.ready || slot.retiring || slot.current) continue;
+      const job = this.queue.shift()!;
+      job.slot = slot;
+      slot.current = job;
+      slot.worker.postMessage({ kind: 'run', id: job.id, task: job.task } satisfies ToWorker, job.transfer);
+    }
+  }
+
+  // The caller gave up (timeout): fail it now; a running batch's worker is retired and replaced.
+  private abort(job: Job, reason: unknown): void {
+    if (job.settled) return;
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    const slot = job.slot;
+    if (slot && slot.current === job && !slot.retiring) {
+      slot.retiring = true;
+      this.replaced += 1;
+      this.spawn();
+    }
+    this.settle(job, () => job.reject(reason));
+  }
+
+  private settle(job: Job, action: () => void): void {
+    if (job.settled) return;
+    job.settled = true;
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    action();
+  }
+}
+
+// --- helpers -------------------------------------------------------------------------------------
+
+// Production runs the compiled worker; under tsx or vitest this file is TypeScript and the worker goes
+// through a shim that registers tsx's loader first.
+function workerEntry(): string {
+  const isTypeScript = import.meta.url.endsWith('.ts');
+  return fileURLToPath(new URL(isTypeScript ? './inference.worker.dev.mjs' : './inference.worker.js', import.meta.url));
+}
+
+function uniqueBuffers(arrays: readonly TypedArray[]): ArrayBuffer[] {
+  return [...new Set(arrays.map((array) => array.buffer as ArrayBuffer))];
+}
+
+function asBatchRun(result: RunResult): BatchRun {
+  return { outputs: result.outputs, computeMs: result.computeMs };
+}

@@ -1,0 +1,76 @@
+/**
+ * The inference worker thread: loads every model's ONNX session, reports what it loaded, then runs
+ * batches on request. `session.run` blocks this thread, never the main one.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { sessionOptions } from './session-options.js';
+import type { DescribeResult, FromWorker, RunTask, TensorMetadata, ToWorker, WireTensor, WorkerInit } from './worker-protocol.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const sessions = new Map<string, InferenceSession>();
+
+const description = await loadAll(init);
+port.postMessage({ kind: 'ready', description } satisfies FromWorker);
+
+port.on('message', (message: ToWorker) => {
+  if (message.kind === 'shutdown') {
+    void shutdown();
+    return;
+  }
+  void run(message.task).then(
+    ({ result, transfer }) => port.postMessage({ kind: 'result', id: message.id, result } satisfies FromWorker, transfer),
+    (error: unknown) => port.postMessage({ kind: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies FromWorker),
+  );
+});
+
+// Creates every session in parallel; a model that fails to load is reported, not fatal.
+async function loadAll({ models, session }: WorkerInit): Promise<DescribeResult> {
+  const result: DescribeResult = {};
+  await Promise.all(
+    models.map(async (model) => {
+      try {
+        const loaded = await InferenceSession.create(model.path, sessionOptions(session));
+        sessions.set(model.key, loaded);
+        result[model.key] = { ok: true, inputs: loaded.inputMetadata.map(metadataOf), outputs: loaded.outputMetadata.map(metadataOf) };
+      } catch (error) {
+        result[model.key] = { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+  return result;
+}
+
+// Runs one batch and hands the output buffers back without copying them.
+async function run(task: RunTask) {
+  const session = sessions.get(task.key);
+  if (!session) throw new Error(`model ${task.key} is not loaded in this worker`);
+  const feeds: Record<string, Tensor> = {};
+  for (const [name, wire] of Object.entries(task.feeds)) feeds[name] = new Tensor(wire.type, wire.data, wire.dims);
+  const started = performance.now();
+  const results = await session.run(feeds, [...task.fetches]);
+  const computeMs = performance.now() - started;
+  const outputs: Record<string, WireTensor> = {};
+  const transfer: ArrayBuffer[] = [];
+  for (const name of task.fetches) {
+    const tensor = results[name];
+    const data = tensor.data as WireTensor['data'];
+    outputs[name] = { type: tensor.type as WireTensor['type'], dims: [...tensor.dims], data };
+    transfer.push(data.buffer as ArrayBuffer);
+  }
+  return { result: { outputs, computeMs }, transfer };
+}
+
+// Releases native sessions and lets the thread end on its own: terminating a thread while onnxruntime
+// runs native code aborts the whole process.
+async function shutdown(): Promise<void> {
+  await Promise.all([...sessions.values()].map((session) => session.release()));
+  sessions.clear();
+  port.close();
+}
+
+function metadataOf(meta: InferenceSession.ValueMetadata): TensorMetadata {
+  if (!meta.isTensor) return { name: meta.name, type: 'non-tensor', shape: [] };
+  return { name: meta.name, type: meta.type, shape: meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : String(d))) };
+}

@@ -1,0 +1,43 @@
+/**
+ * Small ONNX models written on the fly for runtime and registry tests (not bundled models).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GraphBuilder } from '../../scripts/lib/onnx-graph.js';
+
+/** y = x · W with W = [[1,2,3],[4,5,6]]: input `x` [batch, 2], output `y` [batch, 3]. */
+export function linearModel(): Uint8Array {
+  const g = new GraphBuilder('linear');
+  g.input('x', 'float32', ['batch', 2]);
+  g.floats('w', [2, 3], [1, 2, 3, 4, 5, 6]);
+  g.op('MatMul', ['x', 'w'], {}, 'y');
+  g.output('y', 'float32', ['batch', 3]);
+  return g.encode();
+}
+
+/**
+ * A deliberately slow model: `layers` chained [width x width] matmuls with a Tanh between, so a batch of
+ * `width` items costs layers · width³ multiply-adds. Input `x` [batch, width], output `y` [batch, width].
+ */
+export function slowModel(width = 512, layers = 12): Uint8Array {
+  const g = new GraphBuilder('slow');
+  g.input('x', 'float32', ['batch', width]);
+  const w = new Float32Array(width * width);
+  for (let i = 0; i < w.length; i += 1) w[i] = ((i * 2654435761) % 1000) / 1000 / width - 0.5 / width;
+  g.initializer('w', 'float32', [width, width], w);
+  let current = 'x';
+  for (let layer = 0; layer < layers; layer += 1) {
+    const product = g.op('MatMul', [current, 'w']);
+    current = g.op('Tanh', [product], {}, layer === layers - 1 ? 'y' : undefined);
+  }
+  g.output('y', 'float32', ['batch', width]);
+  return g.encode();
+}
+
+/** Writes bytes to `<dir>/<name>.onnx` and returns the path. */
+export function writeOnnx(dir: string, name: string, bytes: Uint8Array): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.onnx`);
+  writeFileSync(path, bytes);
+  return path;
+}
