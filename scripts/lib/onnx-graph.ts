@@ -148,7 +148,7 @@ export function readInitializers(bytes: Uint8Array): Map<string, { dims: number[
   const result = new Map<string, { dims: number[]; data: Float32Array | BigInt64Array | Int32Array }>();
   for (const init of model.graph?.initializer ?? []) {
     const raw = init.rawData as Uint8Array;
-    const copy = raw.slice();
+    const copy = new Uint8Array(raw); // a copy: Buffer.slice() would be a misaligned view
     const dims = (init.dims ?? []).map(Number);
     const data =
       init.dataType === onnx.TensorProto.DataType.FLOAT
