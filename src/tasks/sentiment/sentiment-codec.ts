@@ -1,0 +1,132 @@
+/**
+ * The sentiment task's plain code: validates a text and encodes it into one item's ONNX feeds (by the
+ * manifest's input roles `tokens` and `weights`), and decodes one item's output into a label with scores.
+ */
+import { badInput } from '../../errors/gateway-error.js';
+import { inputByRole, type ModelManifest, type TensorSpec } from '../../models/manifest.js';
+import type { HostTensor, ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
+import { tokenize } from './tokenizer.js';
+import type { Vocabulary } from './vocabulary.js';
+
+export const MAX_TEXT_LENGTH = 5_000;
+export const SENTIMENT_LABELS = ['NEGATIVE', 'NEUTRAL', 'POSITIVE'] as const;
+export type SentimentLabel = (typeof SENTIMENT_LABELS)[number];
+
+export interface SentimentResult {
+  label: SentimentLabel;
+  /** Probability of `label`. */
+  score: number;
+  /** Every label's probability, in the manifest's label order. */
+  scores: { label: string; probability: number }[];
+}
+
+/** Validates `text` (errors name `path`) and encodes it as one item's feeds, without the batch dimension. */
+export function encodeText(manifest: ModelManifest, vocabulary: Vocabulary, text: unknown, path = 'text'): ItemFeeds {
+  validateText(text, path);
+  if (!manifest.tokenizer) throw new Error('the model manifest must have "tokenizer" settings for text-classification');
+  const tokensSpec = requireInput(manifest, 'tokens');
+  const weightsSpec = requireInput(manifest, 'weights');
+  if (weightsSpec.type !== 'float32') {
+    throw new Error(`the model input "${weightsSpec.name}" (role weights) must be float32, but the manifest says ${weightsSpec.type}`);
+  }
+
+  const tokenized = tokenize(text, vocabulary, manifest.tokenizer.maxTokens);
+  // A fixed token dimension in the manifest means the graph wants exactly that many: truncate or pad.
+  const fixed = tokensSpec.shape[1];
+  const length = typeof fixed === 'number' ? fixed : tokenized.ids.length;
+  const count = Math.min(length, tokenized.ids.length);
+
+  const weights = new Float32Array(length);
+  weights.set(tokenized.weights.slice(0, count));
+  return {
+    [tokensSpec.name]: idsTensor(tokensSpec, tokenized.ids.slice(0, count), length),
+    [weightsSpec.name]: { type: 'float32', dims: [length], data: weights },
+  };
+}
+
+/** One item's output → the most probable label and every label's probability (softmax first for logits). */
+export function decodeSentiment(manifest: ModelManifest, outputs: ItemOutputs): SentimentResult {
+  const spec = manifest.outputs[0];
+  const tensor = outputs[spec.name];
+  if (!tensor) throw new Error(`the model's outputs lack "${spec.name}"; got ${Object.keys(outputs).join(', ') || 'none'}`);
+  const labels = manifest.labels ?? [];
+  if (tensor.data.length !== labels.length) {
+    throw new Error(`output "${spec.name}" must hold one value per label (${labels.length}), but got ${tensor.data.length}`);
+  }
+  for (const label of labels) {
+    if (!(SENTIMENT_LABELS as readonly string[]).includes(label)) {
+      throw new Error(`the model's labels must be among ${SENTIMENT_LABELS.join(', ')}, but got "${label}"`);
+    }
+  }
+  const values = Array.from(tensor.data as Float32Array, Number);
+  const probabilities = spec.kind === 'logits' ? softmax(values) : values;
+  let best = 0;
+  for (let i = 1; i < probabilities.length; i += 1) if (probabilities[i] > probabilities[best]) best = i;
+  return {
+    label: labels[best] as SentimentLabel,
+    score: probabilities[best],
+    scores: labels.map((label, i) => ({ label, probability: probabilities[i] })),
+  };
+}
+
+export function softmax(values: readonly number[]): number[] {
+  const max = Math.max(...values);
+  const exps = values.map((v) => Math.exp(v - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
+function validateText(text: unknown, path: string): asserts text is string {
+  if (typeof text !== 'string') throw badInput(path, 'must be a string', text);
+  if (text.trim().length === 0) throw badInput(path, 'must not be empty');
+  if (text.length > MAX_TEXT_LENGTH) throw badInput(path, `must be at most ${MAX_TEXT_LENGTH} characters`, text);
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i += 1;
+        continue;
+      }
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      throw badInput(path, `must be well-formed Unicode, but got a lone surrogate ${codePoint(code)} at index ${i}`);
+    }
+    if (isForbiddenControl(code)) {
+      throw badInput(path, `must not contain control characters other than whitespace, but got ${codePoint(code)} at index ${i}`);
+    }
+  }
+}
+
+// C0 and C1 controls, except tab, line feed, vertical tab, form feed, carriage return and next line.
+function isForbiddenControl(code: number): boolean {
+  const control = code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+  return control && !(code >= 0x09 && code <= 0x0d) && code !== 0x85;
+}
+
+function codePoint(code: number): string {
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+function requireInput(manifest: ModelManifest, role: string): TensorSpec {
+  const spec = inputByRole(manifest, role);
+  if (!spec) throw new Error(`the model manifest must have an input with role "${role}" for text-classification`);
+  return spec;
+}
+
+function idsTensor(spec: TensorSpec, ids: number[], length: number): HostTensor {
+  switch (spec.type) {
+    case 'int64': {
+      const data = new BigInt64Array(length);
+      ids.forEach((id, i) => (data[i] = BigInt(id)));
+      return { type: 'int64', dims: [length], data };
+    }
+    case 'int32': {
+      const data = new Int32Array(length);
+      data.set(ids);
+      return { type: 'int32', dims: [length], data };
+    }
+    default:
+      throw new Error(`the model input "${spec.name}" (role tokens) must be int64 or int32, but the manifest says ${spec.type}`);
+  }
+}
