@@ -11,7 +11,7 @@ import { DynamicBatcher, type BatchScheduler, type BatchStats, type BatcherCount
 import { InferencePool, type PoolCounters } from '../runtime/inference-pool.js';
 import { createBatchRunner } from '../runtime/batch-runner.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../runtime/tensor.js';
-import type { TensorMetadata } from '../runtime/worker-protocol.js';
+import type { ModelDescription, TensorMetadata } from '../runtime/worker-protocol.js';
 import { loadFailure, scanRepository, MANIFEST_FILE, type LoadFailure, type ScannedModel, type ScannedVersion } from './repository.js';
 import { checkAgainstSession } from './session-check.js';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ export interface PrepareContext {
   readonly graph: GraphDescription;
 }
 
-/** Builds a task's resources; throws an Error naming the file and field when they are unusable. */
+/** Builds a task's resources; throws (or rejects with) an Error naming the file and field when they are unusable. */
 export type TaskPreparer = (context: PrepareContext) => unknown;
 export type TaskPreparers = Partial<Record<Task, TaskPreparer>>;
 
@@ -136,11 +136,13 @@ export class ModelRegistry {
     this.pool = new InferencePool({ models: workerModels, workers: this.options.workers, intraOpThreads: this.options.intraOpThreads });
     const description = await this.pool.ready();
 
-    for (const model of loadable) {
-      for (const state of model.versions.values()) {
-        if (state.status === 'LOADING') this.finishLoading(model, state, description[keyOf(model.scanned.name, state.scanned.version)]);
-      }
-    }
+    await Promise.all(
+      loadable.flatMap((model) =>
+        [...model.versions.values()]
+          .filter((state) => state.status === 'LOADING')
+          .map((state) => this.finishLoading(model, state, description[keyOf(model.scanned.name, state.scanned.version)])),
+      ),
+    );
     this.phase = 'ready';
   }
 
@@ -233,7 +235,7 @@ export class ModelRegistry {
   }
 
   // Turns one version's load report into READY (with a batcher) or FAILED (with the reason).
-  private finishLoading(model: ModelState, state: VersionState, loaded: { ok: true; inputs: readonly TensorMetadata[]; outputs: readonly TensorMetadata[] } | { ok: false; error: string } | undefined): void {
+  private async finishLoading(model: ModelState, state: VersionState, loaded: ModelDescription | undefined): Promise<void> {
     const name = model.scanned.name;
     const manifest = model.scanned.manifest!;
     const version = state.scanned.version;
@@ -254,7 +256,7 @@ export class ModelRegistry {
     const preparer = this.options.preparers?.[manifest.task];
     if (preparer) {
       try {
-        resources = preparer({ name, version, manifest, files: state.scanned.files, graph });
+        resources = await preparer({ name, version, manifest, files: state.scanned.files, graph });
       } catch (error) {
         return fail(loadFailure(name, 'EXTRA_FILE_INVALID', model.scanned.dir, (error as Error).message));
       }

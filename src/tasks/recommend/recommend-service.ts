@@ -1,0 +1,75 @@
+/**
+ * recommendMovies(history, limit, genres) and the movie catalog, over the recommendation model named in
+ * the configuration. `prepare` validates and encodes (typed errors before anything is queued); the
+ * caller infers the item on the model; `decode` turns its outputs into movies with scores.
+ */
+import { GatewayError, badInput } from '../../errors/gateway-error.js';
+import type { ModelRegistry, PrepareContext, ServingModel } from '../../models/registry.js';
+import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
+import { loadMovieCatalog, type Movie, type MovieCatalog } from './catalog.js';
+import { decodeRecommendations, encodeRecommendationRequest, maxLimit } from './recommend-codec.js';
+
+export interface MovieRating {
+  readonly movieId: string;
+  readonly rating: number;
+}
+
+export interface Recommendation {
+  readonly movie: Movie;
+  readonly score: number;
+}
+
+/** The registry's preparer for recommendation models: loads the catalog and checks it fits the graph. */
+export function prepareRecommenderResources(context: PrepareContext): MovieCatalog {
+  const catalog = loadMovieCatalog(context.files.catalog);
+  const candidates = context.manifest.inputs.find((spec) => spec.role === 'candidates');
+  const width = candidates?.shape[1];
+  if (typeof width === 'number' && width !== catalog.size) {
+    throw new Error(`catalog ${context.files.catalog}: must list ${width} movies to match input "${candidates!.name}", but lists ${catalog.size}`);
+  }
+  return catalog;
+}
+
+export class RecommendService {
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly modelName: string,
+  ) {}
+
+  /** Validates and encodes one request; errors name the argument (`history[3].rating`, `limit`, `genres[0]`). */
+  prepare(history: readonly MovieRating[], limit: number, genres: readonly string[] | null | undefined): { serving: ServingModel; item: ItemFeeds } {
+    const serving = this.serving();
+    const most = maxLimit(serving.manifest);
+    if (!Number.isInteger(limit) || limit < 1 || limit > most) throw badInput('limit', `must be between 1 and ${most}`, limit);
+    const item = encodeRecommendationRequest(serving.manifest, this.catalogOf(serving), { history: [...history], genres: genres ? [...genres] : undefined });
+    return { serving, item };
+  }
+
+  decode(serving: ServingModel, outputs: ItemOutputs, limit: number): Recommendation[] {
+    return decodeRecommendations(serving.manifest, this.catalogOf(serving), outputs, limit);
+  }
+
+  /** Catalog search: title substring and genre, both case-insensitive. */
+  movies(query: { search?: string | null; genre?: string | null; limit: number }): Movie[] {
+    return this.catalogOf(this.serving()).search({ search: query.search ?? undefined, genre: query.genre ?? undefined, limit: query.limit });
+  }
+
+  /** prepare, infer on the model's batcher, decode. */
+  async recommend(history: readonly MovieRating[], limit: number, genres?: readonly string[] | null): Promise<Recommendation[]> {
+    const { serving, item } = this.prepare(history, limit, genres);
+    const [outputs] = await Promise.all(serving.infer([item]));
+    return this.decode(serving, outputs, limit);
+  }
+
+  private serving(): ServingModel {
+    const serving = this.registry.resolve(this.modelName);
+    if (serving.manifest.task !== 'recommendation') {
+      throw new GatewayError('MODEL_UNAVAILABLE', `the recommender "${this.modelName}" must be a recommendation model, but it is ${serving.manifest.task}`);
+    }
+    return serving;
+  }
+
+  private catalogOf(serving: ServingModel): MovieCatalog {
+    return serving.resources as MovieCatalog;
+  }
+}
