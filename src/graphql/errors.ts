@@ -1,0 +1,34 @@
+/**
+ * Maps errors to the GraphQL response: the gateway's own `GatewayError`s keep their stable code and
+ * details; Apollo's request errors keep theirs; anything else is INTERNAL_SERVER_ERROR with its
+ * message masked outside development (and logged with its stack).
+ */
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { isGatewayError } from '../errors/gateway-error.js';
+
+export interface ErrorFormatterOptions {
+  /** Show unexpected errors' messages (never in production). */
+  readonly revealInternalMessages: boolean;
+  /** Told about every unexpected error, with the original error. */
+  readonly onUnexpected?: (error: unknown) => void;
+}
+
+export function createErrorFormatter(options: ErrorFormatterOptions) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (isGatewayError(original)) {
+      return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
+    }
+    // Errors raised on purpose (Apollo's request errors, libraries' GraphQLErrors) carry their own code.
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    options.onUnexpected?.(original ?? error);
+    const { stacktrace, ...extensions } = formatted.extensions ?? {};
+    return {
+      ...formatted,
+      message: options.revealInternalMessages ? formatted.message : 'Unexpected error; the request id identifies it in the server log',
+      extensions: options.revealInternalMessages ? { ...extensions, stacktrace, code: 'INTERNAL_SERVER_ERROR' } : { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

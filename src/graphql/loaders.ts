@@ -1,0 +1,45 @@
+/**
+ * Per-request DataLoaders, one per model version: every item a query asks of a model within one tick
+ * (across aliases and list fields) reaches that model's batcher in one call, where it may also meet
+ * other requests' items. Never shared between requests, so no result can leak between callers.
+ */
+import DataLoader from 'dataloader';
+import type { ServingModel } from '../models/registry.js';
+import type { ItemFeeds, ItemOutputs } from '../runtime/tensor.js';
+
+export class RequestLoaders {
+  private readonly byModel = new Map<string, DataLoader<ItemFeeds, ItemOutputs>>();
+
+  /** Infers `items` on `serving`, batched with every other call of this tick; one result per item. */
+  async infer(serving: ServingModel, items: readonly ItemFeeds[]): Promise<ItemOutputs[]> {
+    const results = await this.loaderFor(serving).loadMany(items);
+    for (const result of results) if (result instanceof Error) throw result;
+    return results as ItemOutputs[];
+  }
+
+  /** How many distinct model versions this request has called. */
+  get modelsCalled(): string[] {
+    return [...this.byModel.keys()];
+  }
+
+  private loaderFor(serving: ServingModel): DataLoader<ItemFeeds, ItemOutputs> {
+    let loader = this.byModel.get(serving.key);
+    if (!loader) {
+      loader = new DataLoader(batchOn(serving), { cache: false });
+      this.byModel.set(serving.key, loader);
+    }
+    return loader;
+  }
+}
+
+// The batch function: hands the tick's items to the model's batcher and reports each outcome.
+function batchOn(serving: ServingModel) {
+  return async (items: readonly ItemFeeds[]): Promise<(ItemOutputs | Error)[]> => {
+    const settled = await Promise.allSettled(serving.infer(items));
+    return settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : asError(outcome.reason)));
+  };
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}

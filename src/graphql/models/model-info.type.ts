@@ -1,0 +1,115 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'One input tensor of a model.' })
+export class TensorInfo {
+  @Field(() => String, { description: 'The ONNX input or output name.' })
+  name!: string;
+
+  @Field(() => String, { description: 'Element type: float32, int32 or int64.' })
+  type!: string;
+
+  @Field(() => [String], { description: 'Shape with the batch dimension first: numbers for fixed sizes, names for dynamic ones, e.g. ["batch", "4"].' })
+  shape!: string[];
+
+  @Field(() => String, { nullable: true, description: 'What the tensor carries, for models with several (e.g. "tokens", "weights").' })
+  role!: string | null;
+}
+
+@ObjectType({ description: 'One output a model is read from.' })
+export class OutputInfo {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'logits, probabilities, values, indices or scores.' })
+  kind!: string;
+
+  @Field(() => String, { nullable: true })
+  role!: string | null;
+}
+
+@ObjectType({ description: "The model's dynamic batching settings." })
+export class BatchingInfo {
+  @Field(() => Int, { description: 'Most items in one ONNX run.' })
+  maxBatchSize!: number;
+
+  @Field(() => Float, { description: 'How long the first queued item waits for more before a partial batch runs.' })
+  maxQueueDelayMs!: number;
+
+  @Field(() => Int, { description: 'Queued items beyond which calls fail with OVERLOADED.' })
+  maxQueueSize!: number;
+
+  @Field(() => Int, { description: 'A batch running longer fails with INFERENCE_TIMEOUT.' })
+  timeoutMs!: number;
+}
+
+@ObjectType({ description: 'One version folder of a model.' })
+export class ModelVersionInfo {
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => String, { description: 'LOADING, READY or FAILED.' })
+  status!: string;
+
+  @Field(() => String, { nullable: true, description: 'Why the version failed to load.' })
+  error!: string | null;
+
+  @Field(() => Int, { description: 'ONNX runs since start.' })
+  runs!: number;
+
+  @Field(() => Int, { description: 'Items inferred since start.' })
+  items!: number;
+
+  @Field(() => Float, { nullable: true, description: 'items / runs since start.' })
+  meanBatchSize!: number | null;
+}
+
+@ObjectType({ description: 'A model of the repository, ready or not.' })
+export class ModelInfo {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, {
+    description: 'tabular-classification, tabular-regression, tensor-classification, tensor-regression, recommendation, text-classification, or unknown when the manifest could not be read.',
+  })
+  task!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => String, { description: 'READY, DEGRADED (some versions failed), FAILED or LOADING.' })
+  status!: string;
+
+  @Field(() => String, { nullable: true, description: 'Why the model (or its first failed version) could not load: model, file and field.' })
+  error!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Stable reason code of `error`, e.g. MANIFEST_INVALID or ONNX_LOAD_FAILED.' })
+  errorCode!: string | null;
+
+  @Field(() => [Int], { description: 'Versions that can be called, ascending.' })
+  versions!: number[];
+
+  @Field(() => Int, { nullable: true, description: 'The version used when none is pinned: the highest ready one.' })
+  defaultVersion!: number | null;
+
+  @Field(() => [ModelVersionInfo], { description: 'Every version folder found, with its status.' })
+  versionDetails!: ModelVersionInfo[];
+
+  @Field(() => [String], { nullable: true, description: 'Tabular models: the feature names, in input order.' })
+  features!: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Classifiers: the labels, in output order.' })
+  labels!: string[] | null;
+
+  @Field(() => [TensorInfo], { nullable: true })
+  inputs!: TensorInfo[] | null;
+
+  @Field(() => [OutputInfo], { nullable: true })
+  outputs!: OutputInfo[] | null;
+
+  @Field(() => BatchingInfo, { nullable: true })
+  batching!: BatchingInfo | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Provenance from the manifest: training data, split, held-out metrics.' })
+  training!: Record<string, unknown> | null;
+}

@@ -1,0 +1,25 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: "A movie of the recommender's catalog." })
+export class Movie {
+  @Field(() => ID, { description: 'Stable catalog id, e.g. "m0001".' })
+  id!: string;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Release year.' })
+  year!: number | null;
+
+  @Field(() => [String], { description: 'Genres, e.g. ["Horror", "Thriller"].' })
+  genres!: readonly string[];
+}
+
+@ObjectType({ description: 'One recommended movie.' })
+export class MovieRecommendation {
+  @Field(() => Movie)
+  movie!: Movie;
+
+  @Field(() => Float, { description: "The model's score: higher is a stronger recommendation (comparable within one answer only)." })
+  score!: number;
+}

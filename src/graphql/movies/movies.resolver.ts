@@ -1,0 +1,35 @@
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { RecommendService } from '../../tasks/recommend/recommend-service.js';
+import type { GatewayContext } from '../context.js';
+import { MovieRatingInput } from './movie-rating.input.js';
+import { Movie, MovieRecommendation } from './movie.type.js';
+
+@Resolver()
+export class MoviesResolver {
+  constructor(private readonly service: RecommendService) {}
+
+  @Query(() => [MovieRecommendation], {
+    nullable: true,
+    description: 'Movies to watch next, from the ratings the user gave; movies already rated never come back.',
+  })
+  async recommendMovies(
+    @Arg('history', () => [MovieRatingInput], { description: "The user's ratings (at least one, at most 500)." }) history: MovieRatingInput[],
+    @Arg('limit', () => Int, { nullable: true, defaultValue: 10, description: 'How many recommendations, 1 to 50.' }) limit: number | null,
+    @Arg('genres', () => [String], { nullable: true, description: 'Only recommend movies with at least one of these genres.' }) genres: string[] | null,
+    @Ctx() context: GatewayContext,
+  ): Promise<MovieRecommendation[]> {
+    const count = limit ?? 10;
+    const { serving, item } = this.service.prepare(history, count, genres);
+    const [outputs] = await context.loaders.infer(serving, [item]);
+    return this.service.decode(serving, outputs, count);
+  }
+
+  @Query(() => [Movie], { nullable: true, description: "Searches the recommender's movie catalog." })
+  movies(
+    @Arg('search', () => String, { nullable: true, description: 'Case-insensitive substring of the title.' }) search: string | null,
+    @Arg('genre', () => String, { nullable: true, description: 'Only movies of this genre (case-insensitive).' }) genre: string | null,
+    @Arg('limit', () => Int, { nullable: true, defaultValue: 20, description: 'At most this many movies, 1 to 100.' }) limit: number | null,
+  ): Movie[] {
+    return this.service.movies({ search, genre, limit: limit ?? 20 });
+  }
+}

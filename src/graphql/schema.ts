@@ -1,0 +1,43 @@
+/**
+ * Builds the executable schema from the type-graphql resolvers, each constructed with the service it
+ * delegates to (a tiny container: resolvers are singletons, per-request state lives in the context).
+ */
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type ContainerType } from 'type-graphql';
+import type { ModelRegistry } from '../models/registry.js';
+import type { PredictService } from '../tasks/predict/predict-service.js';
+import type { RecommendService } from '../tasks/recommend/recommend-service.js';
+import type { SentimentService } from '../tasks/sentiment/sentiment-service.js';
+import { ModelsResolver } from './models/models.resolver.js';
+import { MoviesResolver } from './movies/movies.resolver.js';
+import { PredictionResolver } from './prediction/prediction.resolver.js';
+import { SentimentResolver } from './sentiment/sentiment.resolver.js';
+
+export interface SchemaServices {
+  readonly registry: ModelRegistry;
+  readonly predict: PredictService;
+  readonly sentiment: SentimentService;
+  readonly recommend: RecommendService;
+}
+
+export async function buildGatewaySchema(services: SchemaServices): Promise<GraphQLSchema> {
+  const resolvers = new Map<Function, object>([
+    [PredictionResolver, new PredictionResolver(services.predict)],
+    [SentimentResolver, new SentimentResolver(services.sentiment)],
+    [MoviesResolver, new MoviesResolver(services.recommend)],
+    [ModelsResolver, new ModelsResolver(services.registry)],
+  ]);
+  const container: ContainerType = {
+    get(resolverClass: Function) {
+      const resolver = resolvers.get(resolverClass);
+      if (!resolver) throw new Error(`no instance registered for resolver ${resolverClass.name}`);
+      return resolver;
+    },
+  };
+  return buildSchema({
+    resolvers: [PredictionResolver, SentimentResolver, MoviesResolver, ModelsResolver],
+    container,
+    validate: false,
+  });
+}

@@ -1,0 +1,25 @@
+import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { ClassProbability } from '../prediction/prediction.type.js';
+
+export enum SentimentLabel {
+  NEGATIVE = 'NEGATIVE',
+  NEUTRAL = 'NEUTRAL',
+  POSITIVE = 'POSITIVE',
+}
+
+registerEnumType(SentimentLabel, { name: 'SentimentLabel', description: 'The sentiment of a text.' });
+
+@ObjectType({ description: 'The sentiment of one text.' })
+export class SentimentResult {
+  @Field(() => String, { description: 'The text as sent.' })
+  text!: string;
+
+  @Field(() => SentimentLabel, { description: 'The most probable sentiment.' })
+  label!: SentimentLabel;
+
+  @Field(() => Float, { description: 'The probability of `label`.' })
+  score!: number;
+
+  @Field(() => [ClassProbability], { description: "Every sentiment's probability." })
+  scores!: ClassProbability[];
+}

@@ -1,0 +1,43 @@
+/**
+ * Entry point: reads the configuration, starts the gateway, stops it cleanly on SIGTERM/SIGINT.
+ */
+import { ConfigError, loadConfig } from './config/config.js';
+import { createGateway } from './server/gateway.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const gateway = await createGateway(config);
+  const { logger } = gateway;
+  const url = await gateway.listen();
+  logger.info({ url, env: config.env, modelsDir: config.modelsDir }, `GraphQL endpoint at ${url}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stop requested');
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  try {
+    await gateway.loadModels();
+    logger.info({ url }, 'ready: every model loaded or failed');
+  } catch {
+    await gateway.close();
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,123 @@
+/**
+ * Prometheus metrics (prom-client), served at /metrics. One registry per gateway instance, so tests
+ * can run several gateways in one process. The README's "Metrics" section lists every metric.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BatchObserver, ModelRegistry } from '../models/registry.js';
+
+const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+const SECONDS_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface GatewayMetricsOptions {
+  /** Also collect Node.js process metrics (CPU, memory, event loop lag, GC). @default true */
+  readonly processMetrics?: boolean;
+}
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly inferenceItems: Counter<'model' | 'version'>;
+  readonly inferenceRuns: Counter<'model' | 'version' | 'outcome'>;
+  readonly batchSize: Histogram<'model' | 'version'>;
+  readonly queueWait: Histogram<'model' | 'version'>;
+  readonly compute: Histogram<'model' | 'version'>;
+
+  constructor(options: GatewayMetricsOptions = {}) {
+    const registers = [this.registry];
+    this.inferenceItems = new Counter({ name: 'gateway_inference_items_total', help: 'Items inferred, by model and version.', labelNames: ['model', 'version'], registers });
+    this.inferenceRuns = new Counter({
+      name: 'gateway_inference_runs_total',
+      help: 'ONNX runs (batches), by model, version and outcome (ok, failed, timeout).',
+      labelNames: ['model', 'version', 'outcome'],
+      registers,
+    });
+    this.batchSize = new Histogram({
+      name: 'gateway_batch_size',
+      help: 'Items per ONNX run, by model and version.',
+      labelNames: ['model', 'version'],
+      buckets: BATCH_SIZE_BUCKETS,
+      registers,
+    });
+    this.queueWait = new Histogram({
+      name: 'gateway_queue_wait_seconds',
+      help: "Time an item waited in its model's batch queue before its run started.",
+      labelNames: ['model', 'version'],
+      buckets: SECONDS_BUCKETS,
+      registers,
+    });
+    this.compute = new Histogram({
+      name: 'gateway_inference_compute_seconds',
+      help: 'Time inside session.run per batch, measured in the worker thread.',
+      labelNames: ['model', 'version'],
+      buckets: SECONDS_BUCKETS,
+      registers,
+    });
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The registry's hook: called once per settled batch and per computed run. */
+  readonly batchObserver: BatchObserver = {
+    onBatch: ({ name, version }, stats) => {
+      const labels = { model: name, version: String(version) };
+      this.inferenceRuns.inc({ ...labels, outcome: stats.outcome });
+      if (stats.outcome !== 'ok') return;
+      this.inferenceItems.inc(labels, stats.size);
+      this.batchSize.observe(labels, stats.size);
+      for (const wait of stats.queueWaitsMs) this.queueWait.observe(labels, wait / 1000);
+    },
+    onCompute: ({ name, version }, computeMs) => {
+      this.compute.observe({ model: name, version: String(version) }, computeMs / 1000);
+    },
+  };
+
+  /** Gauges read from the model registry at scrape time. */
+  watchRegistry(models: ModelRegistry): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'gateway_queue_depth',
+      help: "Items waiting in each model version's batch queue.",
+      labelNames: ['model', 'version'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [key, counters] of Object.entries(models.counters())) {
+          const [model, version] = splitKey(key);
+          this.set({ model, version }, counters.queueDepth);
+        }
+      },
+    });
+    new Gauge({
+      name: 'gateway_model_ready',
+      help: '1 when a model version is ready, 0 when it failed to load.',
+      labelNames: ['model', 'version'],
+      registers,
+      collect() {
+        this.reset();
+        for (const info of models.list()) {
+          for (const v of info.versions) this.set({ model: info.name, version: String(v.version) }, v.status === 'READY' ? 1 : 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'gateway_inference_workers',
+      help: 'Inference worker threads, by state (busy, idle, retiring).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const pool = models.poolCounters();
+        if (!pool) return;
+        this.set({ state: 'busy' }, pool.busyWorkers);
+        this.set({ state: 'idle' }, pool.workers - pool.busyWorkers);
+        this.set({ state: 'retiring' }, pool.retiringWorkers);
+      },
+    });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+function splitKey(key: string): [string, string] {
+  const at = key.lastIndexOf('@');
+  return [key.slice(0, at), key.slice(at + 1)];
+}

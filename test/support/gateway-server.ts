@@ -1,0 +1,54 @@
+/**
+ * Starts a real gateway on 127.0.0.1 with a port the OS picks, and speaks HTTP to it.
+ */
+import { loadConfig } from '../../src/config/config.js';
+import { createGateway, type Gateway } from '../../src/server/gateway.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
+}
+
+export interface TestServer {
+  readonly gateway: Gateway;
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  /** POSTs a GraphQL request to /graphql. */
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: { loadModels?: boolean } = {}): Promise<TestServer> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    MODELS_DIR: 'models',
+    INFERENCE_WORKERS: '1',
+    ...env,
+  });
+  const gateway = await createGateway(config);
+  const url = await gateway.listen();
+  if (options.loadModels ?? true) await gateway.loadModels();
+  const origin = new URL(url).origin;
+  return {
+    gateway,
+    origin,
+    async gql(query, variables, headers = {}) {
+      const response = await fetch(`${origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<never>["body"] };
+    },
+    close: () => gateway.close(),
+  };
+}
+
+/** The `extensions.code` of every error, in order. */
+export function codesOf(response: GraphQLResponse<unknown>): unknown[] {
+  return (response.body.errors ?? []).map((error) => error.extensions?.code);
+}
