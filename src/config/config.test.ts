@@ -29,3 +29,60 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('LOG_LEVEL'))).toMatch(/must be one of fatal, error, warn, info, debug, trace, silent, but got "loud"/);
   });
 });
+
+describe('loadConfig: auth', () => {
+  const secret = 's'.repeat(32);
+
+  it('has no credentials configured by default, and introspection for authenticated callers outside production', () => {
+    expect(loadConfig({}).auth).toEqual({ isProduction: false, introspection: 'authenticated' });
+    expect(loadConfig({ NODE_ENV: 'test' }).auth.introspection).toBe('authenticated');
+    expect(loadConfig({ NODE_ENV: 'production' }).auth).toEqual({ isProduction: true, introspection: 'admin' });
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'public' }).auth.introspection).toBe('public');
+  });
+
+  it('reads the keys file path and the JWT settings', () => {
+    const auth = loadConfig({
+      API_KEYS_FILE: 'config/keys.json',
+      AUTH_JWT_SECRET: secret,
+      AUTH_JWKS_URL: 'https://id.example/.well-known/jwks.json',
+      AUTH_JWT_ISSUER: 'https://id.example',
+      AUTH_JWT_AUDIENCE: 'gateway',
+      INTROSPECTION: 'off',
+    }).auth;
+    expect(auth.apiKeysFile).toMatch(/^\/.*config\/keys\.json$/);
+    expect(auth.jwt).toEqual({ secret, jwksUrl: 'https://id.example/.well-known/jwks.json', issuer: 'https://id.example', audience: 'gateway' });
+    expect(auth.introspection).toBe('off');
+    expect(loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:9999/jwks' }).auth.jwt).toEqual({ jwksUrl: 'http://127.0.0.1:9999/jwks' });
+  });
+
+  it('reports every bad auth value with its variable, never echoing the secret', () => {
+    let error: unknown;
+    try {
+      loadConfig({ AUTH_JWT_SECRET: 'too-short-secret', AUTH_JWKS_URL: 'ftp://id.example/jwks', INTROSPECTION: 'everyone', PORT: '-1' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      'PORT: must be 0-65535, but got "-1"',
+      'AUTH_JWT_SECRET: must be at least 32 characters, but got a value of 16 characters',
+      'AUTH_JWKS_URL: must be an http(s) URL, but got "ftp://id.example/jwks"',
+      'INTROSPECTION: must be one of authenticated, admin, public, off, but got "everyone"',
+    ]);
+    expect((error as ConfigError).message).not.toContain('too-short-secret');
+  });
+
+  it('refuses issuer and audience checks without a way to verify tokens, alongside other problems', () => {
+    let error: unknown;
+    try {
+      loadConfig({ AUTH_JWT_ISSUER: 'https://id.example', AUTH_JWT_AUDIENCE: 'gateway', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems).toContain('AUTH_JWT_ISSUER: needs AUTH_JWT_SECRET or AUTH_JWKS_URL to take effect, but got "https://id.example"');
+    expect(problems).toContain('AUTH_JWT_AUDIENCE: needs AUTH_JWT_SECRET or AUTH_JWKS_URL to take effect, but got "gateway"');
+  });
+});

@@ -7,6 +7,10 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+const INTROSPECTION_MODES = ['authenticated', 'admin', 'public', 'off'] as const;
+/** Variables whose values never appear in error messages (they would end up in logs). */
+const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET']);
+
 const positiveInt = () => z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive');
 
 const EnvSchema = z.object({
@@ -26,7 +30,36 @@ const EnvSchema = z.object({
   /** Model names the sentiment and recommendation fields use. */
   SENTIMENT_MODEL: z.string().min(1).default('sentiment'),
   RECOMMENDER_MODEL: z.string().min(1).default('movie-recommender'),
+  /** JSON file of API keys (see src/auth/api-key-store.ts); managed with `npm run keys`. */
+  API_KEYS_FILE: z.string().min(1, 'must not be empty').optional(),
+  /** HS256 shared secret for Bearer JWTs. */
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** JWKS endpoint for RS256/ES256 Bearer JWTs. */
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Required `iss` / `aud` of Bearer JWTs. */
+  AUTH_JWT_ISSUER: z.string().min(1, 'must not be empty').optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1, 'must not be empty').optional(),
+  /** Who may run introspection queries (default: authenticated in development/test, admin in production). */
+  INTROSPECTION: z.enum(INTROSPECTION_MODES, { error: `must be one of ${INTROSPECTION_MODES.join(', ')}` }).optional(),
 });
+
+export type IntrospectionMode = (typeof INTROSPECTION_MODES)[number];
+
+/** Authentication settings (`createAuthenticator(config.auth)`), plus the introspection policy the API layer applies. */
+export interface AuthConfig {
+  /** Production never accepts the demo key and refuses to start without API keys or JWT settings. */
+  readonly isProduction: boolean;
+  /** Absolute path of the API keys file, if API keys are enabled. */
+  readonly apiKeysFile?: string;
+  /** Bearer JWT settings, if JWTs are enabled (a secret, a JWKS URL, or both). */
+  readonly jwt?: {
+    readonly secret?: string;
+    readonly jwksUrl?: string;
+    readonly issuer?: string;
+    readonly audience?: string;
+  };
+  readonly introspection: IntrospectionMode;
+}
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -38,6 +71,7 @@ export interface Config {
   readonly inference: { readonly workers?: number; readonly intraOpThreads: number };
   readonly limits: { readonly maxInstances: number; readonly maxTexts: number };
   readonly models: { readonly sentiment: string; readonly recommender: string };
+  readonly auth: AuthConfig;
 }
 
 export class ConfigError extends Error {
@@ -52,9 +86,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   // Empty strings mean "unset", as in most shells' `VAR= command`.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}, but got ${JSON.stringify(present[String(issue.path[0])])}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => formatProblem(String(issue.path[0]), issue.message, present))),
+    ...crossFieldProblems(present),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     env: e.NODE_ENV,
@@ -66,5 +102,35 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     inference: { workers: e.INFERENCE_WORKERS, intraOpThreads: e.INFERENCE_THREADS },
     limits: { maxInstances: e.MAX_INSTANCES, maxTexts: e.MAX_TEXTS },
     models: { sentiment: e.SENTIMENT_MODEL, recommender: e.RECOMMENDER_MODEL },
+    auth: {
+      isProduction: e.NODE_ENV === 'production',
+      ...(e.API_KEYS_FILE !== undefined ? { apiKeysFile: resolve(e.API_KEYS_FILE) } : {}),
+      ...(e.AUTH_JWT_SECRET !== undefined || e.AUTH_JWKS_URL !== undefined
+        ? {
+            jwt: {
+              ...(e.AUTH_JWT_SECRET !== undefined ? { secret: e.AUTH_JWT_SECRET } : {}),
+              ...(e.AUTH_JWKS_URL !== undefined ? { jwksUrl: e.AUTH_JWKS_URL } : {}),
+              ...(e.AUTH_JWT_ISSUER !== undefined ? { issuer: e.AUTH_JWT_ISSUER } : {}),
+              ...(e.AUTH_JWT_AUDIENCE !== undefined ? { audience: e.AUTH_JWT_AUDIENCE } : {}),
+            },
+          }
+        : {}),
+      introspection: e.INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'admin' : 'authenticated'),
+    },
   };
+}
+
+function formatProblem(name: string, message: string, present: Readonly<Record<string, string | undefined>>): string {
+  const value = present[name];
+  const got = SECRET_VARIABLES.has(name) && value !== undefined ? `a value of ${value.length} characters` : JSON.stringify(value);
+  return `${name}: ${message}, but got ${got}`;
+}
+
+/** Checks between variables, on the raw values so they are reported along with every other problem. */
+function crossFieldProblems(present: Readonly<Record<string, string | undefined>>): string[] {
+  // Issuer/audience checks without a way to verify tokens would silently do nothing.
+  const jwtConfigured = present.AUTH_JWT_SECRET !== undefined || present.AUTH_JWKS_URL !== undefined;
+  return ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']
+    .filter((name) => present[name] !== undefined && !jwtConfigured)
+    .map((name) => formatProblem(name, 'needs AUTH_JWT_SECRET or AUTH_JWKS_URL to take effect', present));
 }
