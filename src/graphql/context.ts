@@ -1,9 +1,12 @@
+import type { Principal } from '../auth/principal.js';
 import type { RequestLoaders } from './loaders.js';
 
 /** What every resolver gets for one request. */
 export interface GatewayContext {
   /** From `x-request-id`, or generated; echoed in the response. */
   readonly requestId: string;
+  /** Who is calling (ANONYMOUS without credentials); authorization reads its scopes. */
+  readonly principal: Principal;
   /** Fresh per request. */
   readonly loaders: RequestLoaders;
 }

@@ -4,8 +4,8 @@
  * message masked outside development (and logged with its stack).
  */
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
-import { isGatewayError } from '../errors/gateway-error.js';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isGatewayError, type GatewayError } from '../errors/gateway-error.js';
 
 export interface ErrorFormatterOptions {
   /** Show unexpected errors' messages (never in production). */
@@ -31,4 +31,20 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
       extensions: options.revealInternalMessages ? { ...extensions, stacktrace, code: 'INTERNAL_SERVER_ERROR' } : { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * A GatewayError that ends the whole request (raised before execution, e.g. by authentication),
+ * as a GraphQLError carrying its code and HTTP status (and headers such as Retry-After).
+ */
+export function toRequestError(error: GatewayError, headers?: Record<string, string>): GraphQLError {
+  return new GraphQLError(error.message, {
+    originalError: error,
+    extensions: {
+      ...error.details,
+      code: error.code,
+      // Apollo takes this as the response's status and headers (only when `headers`, if present, is a Map).
+      http: headers ? { status: error.httpStatus, headers: new Map(Object.entries(headers)) } : { status: error.httpStatus },
+    },
+  });
 }

@@ -5,13 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
+import { applyMiddleware } from 'graphql-middleware';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { createAuthenticator } from '../auth/authenticator.js';
+import { createPermissions } from '../auth/permissions.js';
 import type { Config } from '../config/config.js';
+import { isGatewayError } from '../errors/gateway-error.js';
 import type { GatewayContext } from '../graphql/context.js';
-import { createErrorFormatter } from '../graphql/errors.js';
+import { createErrorFormatter, toRequestError } from '../graphql/errors.js';
+import { useIntrospectionPolicy } from '../graphql/introspection-policy.js';
 import { RequestLoaders } from '../graphql/loaders.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
 import { ModelRegistry } from '../models/registry.js';
@@ -47,6 +52,8 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export async function createGateway(config: Config, dependencies: GatewayDependencies = {}): Promise<Gateway> {
   const logger = dependencies.logger ?? pino({ level: config.logLevel, base: { service: 'onnx-graphql-gateway' } });
+  // First: in production without credentials configured, refuse to start at all.
+  const authenticator = createAuthenticator(config.auth, { logger });
   const metrics = new GatewayMetrics();
   const registry = new ModelRegistry({
     root: config.modelsDir,
@@ -57,12 +64,14 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   });
   metrics.watchRegistry(registry);
 
-  const schema = await buildGatewaySchema({
+  const resolverSchema = await buildGatewaySchema({
     registry,
     predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
     sentiment: new SentimentService(registry, config.models.sentiment, { maxTexts: config.limits.maxTexts }),
     recommend: new RecommendService(registry, config.models.recommender),
   });
+  const permissions = createPermissions({ registry, sentimentModel: config.models.sentiment, recommenderModel: config.models.recommender });
+  const schema = applyMiddleware(resolverSchema, permissions);
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -80,18 +89,27 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     logger,
-    introspection: !config.isProduction,
+    // Who may introspect is decided per caller by the introspection policy plugin.
+    introspection: config.auth.introspection !== 'off',
     includeStacktraceInErrorResponses: config.env === 'development',
     formatError: createErrorFormatter({
       revealInternalMessages: config.env === 'development',
       onUnexpected: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
     }),
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), useIntrospectionPolicy({ mode: config.auth.introspection })],
   });
   await apollo.start();
 
   const graphqlHandler = fastifyApolloHandler(apollo, {
-    context: async (request: FastifyRequest): Promise<GatewayContext> => ({ requestId: request.id, loaders: new RequestLoaders() }),
+    context: async (request: FastifyRequest): Promise<GatewayContext> => {
+      try {
+        const principal = await authenticator.authenticate(request.headers);
+        return { requestId: request.id, principal, loaders: new RequestLoaders() };
+      } catch (error) {
+        // Credentials present but wrong end the request: HTTP 401 and UNAUTHENTICATED.
+        throw isGatewayError(error) ? toRequestError(error) : error;
+      }
+    },
   });
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler: graphqlHandler });
   registerHealthRoutes(app, { registry, metrics });
@@ -104,6 +122,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     metrics,
     logger,
     loadModels() {
+      logger.info({ auth: authenticator.describe(), introspection: config.auth.introspection }, `authentication: ${authenticator.describe()}`);
       loading ??= registry.start().then(
         () => logModels(logger, registry),
         (error: unknown) => {
@@ -122,6 +141,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         logger.info('shutting down: no new connections; answering accepted requests');
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
         await registry.close({ drain: true });
+        await authenticator.close();
         logger.info('shutdown complete');
       })();
       return closing;

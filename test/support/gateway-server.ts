@@ -14,10 +14,13 @@ export interface TestServer {
   readonly gateway: Gateway;
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
-  /** POSTs a GraphQL request to /graphql. */
+  /** POSTs a GraphQL request to /graphql; by default with the development demo key. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
+
+/** The development demo key, accepted when no keys file is configured outside production. */
+export const DEMO_KEY: Readonly<Record<string, string>> = { 'x-api-key': 'dev-key' };
 
 export async function startTestServer(env: Record<string, string> = {}, options: { loadModels?: boolean } = {}): Promise<TestServer> {
   const config = loadConfig({
@@ -36,7 +39,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   return {
     gateway,
     origin,
-    async gql(query, variables, headers = {}) {
+    async gql(query, variables, headers = DEMO_KEY) {
       const response = await fetch(`${origin}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },

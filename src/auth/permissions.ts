@@ -1,0 +1,99 @@
+/**
+ * The graphql-shield permissions map over the whole schema, deny by default: a field not named here is
+ * closed, so a new field stays closed until someone opens it on purpose. Rules return typed errors
+ * (UNAUTHENTICATED for the anonymous, FORBIDDEN naming the missing scope) and are cached per request
+ * where they depend only on the caller, so a 256-item query does not evaluate one 256 times.
+ */
+import { allow, deny, rule, shield } from 'graphql-shield';
+import type { GraphQLResolveInfo } from 'graphql';
+import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
+import type { ModelRegistry } from '../models/registry.js';
+import { canCallModel, modelScopes } from './model-access.js';
+import { hasScope, isAuthenticated, type Principal } from './principal.js';
+
+/** The part of the request context the rules read. */
+export interface AuthorizedContext {
+  readonly principal: Principal;
+}
+
+export interface PermissionsOptions {
+  readonly registry: ModelRegistry;
+  /** Model names behind classifySentiment(s) and recommendMovies/movies. */
+  readonly sentimentModel: string;
+  readonly recommenderModel: string;
+}
+
+export function createPermissions({ registry, sentimentModel, recommenderModel }: PermissionsOptions) {
+  const requireScope = (scope: string) =>
+    rule(`scope:${scope}`, { cache: 'contextual' })((_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) =>
+      hasScope(principal, scope) ? true : denial(principal, [scope], info),
+    );
+
+  // Depends on the model the field uses; the caller alone decides, so it is cached per request.
+  const requireModel = (model: string) =>
+    rule(`model:${model}`, { cache: 'contextual' })((_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) => modelDecision(principal, model, info));
+
+  // Depends on the `model` argument: evaluated once per predict field (never per instance).
+  const canPredict = rule('predict', { cache: 'no_cache' })((_parent, args: { model: string }, { principal }: AuthorizedContext, info: GraphQLResolveInfo) =>
+    modelDecision(principal, args.model, info),
+  );
+
+  function modelDecision(principal: Principal, model: string, info: GraphQLResolveInfo): true | GatewayError {
+    const manifest = registry.info(model)?.manifest;
+    if (canCallModel(principal, model, manifest)) return true;
+    return denial(principal, modelScopes(model, manifest).scopes, info);
+  }
+
+  // One instance per rule name: shield caches by name and refuses two rules with the same one.
+  const canUseSentiment = requireModel(sentimentModel);
+  const canUseRecommender = requireModel(recommenderModel);
+  const canReadModels = requireScope('models:read');
+  return shield(
+    {
+      Query: {
+        predict: canPredict,
+        classifySentiment: canUseSentiment,
+        classifySentiments: canUseSentiment,
+        recommendMovies: canUseRecommender,
+        movies: canUseRecommender,
+        models: canReadModels,
+        model: canReadModels,
+      },
+      // Reached only through the root fields above, which decide; every field of these types is open.
+      Prediction: allow,
+      ClassProbability: allow,
+      SentimentResult: allow,
+      Movie: allow,
+      MovieRecommendation: allow,
+      ModelInfo: allow,
+      ModelVersionInfo: allow,
+      TensorInfo: allow,
+      OutputInfo: allow,
+      BatchingInfo: allow,
+    },
+    {
+      fallbackRule: deny,
+      allowExternalErrors: true,
+      fallbackError: (thrown: unknown, _parent: unknown, _args: unknown, context: object, info: GraphQLResolveInfo) => {
+        if (isGatewayError(thrown)) return thrown;
+        return closedField((context as AuthorizedContext).principal, info);
+      },
+    },
+  );
+}
+
+/** UNAUTHENTICATED for the anonymous, FORBIDDEN naming the scopes (any one would do) for everyone else. */
+export function denial(principal: Principal, scopes: readonly string[], info: GraphQLResolveInfo): GatewayError {
+  const field = `${info.parentType.name}.${info.fieldName}`;
+  const needed = scopes.map((scope) => `"${scope}"`).join(' or ');
+  if (!isAuthenticated(principal)) {
+    return new GatewayError('UNAUTHENTICATED', `${field} needs credentials with scope ${needed}: send an API key (x-api-key) or a bearer token`, { scopes });
+  }
+  return new GatewayError('FORBIDDEN', `${field} needs scope ${needed}, which this caller does not have`, { scopes });
+}
+
+function closedField(principal: Principal, info: GraphQLResolveInfo): GatewayError {
+  const field = `${info.parentType.name}.${info.fieldName}`;
+  if (!isAuthenticated(principal)) return new GatewayError('UNAUTHENTICATED', `${field} needs credentials`);
+  return new GatewayError('FORBIDDEN', `${field} is not open to any caller (denied by default)`);
+}

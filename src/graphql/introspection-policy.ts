@@ -1,0 +1,58 @@
+/**
+ * Who may run introspection (`__schema`, `__type`): an Apollo plugin, because Apollo's own switch is
+ * all-or-nothing. `__typename` is always allowed.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, visit, BREAK, type DocumentNode } from 'graphql';
+import { ERROR_CATALOGUE } from '../errors/catalogue.js';
+import { hasScope, isAuthenticated, type Principal } from '../auth/principal.js';
+
+import type { IntrospectionMode } from '../config/config.js';
+
+export interface IntrospectionPolicyOptions {
+  /**
+   * `public`: anyone; `authenticated`: any caller with valid credentials; `admin`: the admin scope;
+   * `off`: nobody (Apollo's own introspection switch is turned off too).
+   * @default 'authenticated' in development, 'admin' in production
+   */
+  readonly mode: IntrospectionMode;
+}
+
+export function useIntrospectionPolicy({ mode }: IntrospectionPolicyOptions): ApolloServerPlugin<{ principal: Principal }> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, contextValue }) {
+          if (mode === 'public') return;
+          // Cheap test first: most queries never mention introspection.
+          const text = request.query ?? '';
+          if (!text.includes('__schema') && !text.includes('__type')) return;
+          if (!asksForIntrospection(document)) return;
+          const principal = contextValue.principal;
+          if (mode === 'authenticated' && isAuthenticated(principal)) return;
+          if (mode === 'admin' && hasScope(principal, 'admin')) return;
+          const code = isAuthenticated(principal) ? 'FORBIDDEN' : 'UNAUTHENTICATED';
+          const who = mode === 'admin' ? 'callers with the admin scope' : 'authenticated callers';
+          throw new GraphQLError(`introspection is open to ${mode === 'off' ? 'nobody' : who} on this server`, {
+            extensions: { code, http: { status: ERROR_CATALOGUE[code].status } },
+          });
+        },
+      };
+    },
+  };
+}
+
+/** Whether the operation selects `__schema` or `__type` anywhere (fragments included). */
+export function asksForIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    [Kind.FIELD](node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
