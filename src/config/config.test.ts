@@ -34,9 +34,9 @@ describe('loadConfig: auth', () => {
   const secret = 's'.repeat(32);
 
   it('has no credentials configured by default, and introspection for authenticated callers outside production', () => {
-    expect(loadConfig({}).auth).toEqual({ isProduction: false, introspection: 'authenticated' });
+    expect(loadConfig({}).auth).toEqual({ isProduction: false, introspection: 'authenticated', authorization: true });
     expect(loadConfig({ NODE_ENV: 'test' }).auth.introspection).toBe('authenticated');
-    expect(loadConfig({ NODE_ENV: 'production' }).auth).toEqual({ isProduction: true, introspection: 'admin' });
+    expect(loadConfig({ NODE_ENV: 'production' }).auth).toEqual({ isProduction: true, introspection: 'admin', authorization: true });
     expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'public' }).auth.introspection).toBe('public');
   });
 
@@ -84,5 +84,12 @@ describe('loadConfig: auth', () => {
     expect(problems).toHaveLength(3);
     expect(problems).toContain('AUTH_JWT_ISSUER: needs AUTH_JWT_SECRET or AUTH_JWKS_URL to take effect, but got "https://id.example"');
     expect(problems).toContain('AUTH_JWT_AUDIENCE: needs AUTH_JWT_SECRET or AUTH_JWKS_URL to take effect, but got "gateway"');
+  });
+
+  it('refuses to switch authorization off in production', () => {
+    expect(loadConfig({ AUTHORIZATION: 'off' }).auth.authorization).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTHORIZATION: 'off', API_KEYS_FILE: 'k.json' })).toThrow(
+      'AUTHORIZATION: must be on in production (off exists to measure its cost), but got "off"',
+    );
   });
 });

@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   AUTH_JWT_AUDIENCE: z.string().min(1, 'must not be empty').optional(),
   /** Who may run introspection queries (default: authenticated in development/test, admin in production). */
   INTROSPECTION: z.enum(INTROSPECTION_MODES, { error: `must be one of ${INTROSPECTION_MODES.join(', ')}` }).optional(),
+  /** `off` skips graphql-shield entirely: for measuring its cost only; refused in production. */
+  AUTHORIZATION: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
 });
 
 export type IntrospectionMode = (typeof INTROSPECTION_MODES)[number];
@@ -59,6 +61,8 @@ export interface AuthConfig {
     readonly audience?: string;
   };
   readonly introspection: IntrospectionMode;
+  /** Whether graphql-shield applies (always in production). */
+  readonly authorization: boolean;
 }
 
 export interface Config {
@@ -116,6 +120,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
           }
         : {}),
       introspection: e.INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'admin' : 'authenticated'),
+      authorization: e.AUTHORIZATION === 'on',
     },
   };
 }
@@ -130,7 +135,11 @@ function formatProblem(name: string, message: string, present: Readonly<Record<s
 function crossFieldProblems(present: Readonly<Record<string, string | undefined>>): string[] {
   // Issuer/audience checks without a way to verify tokens would silently do nothing.
   const jwtConfigured = present.AUTH_JWT_SECRET !== undefined || present.AUTH_JWKS_URL !== undefined;
-  return ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']
+  const problems = ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']
     .filter((name) => present[name] !== undefined && !jwtConfigured)
     .map((name) => formatProblem(name, 'needs AUTH_JWT_SECRET or AUTH_JWKS_URL to take effect', present));
+  if (present.AUTHORIZATION === 'off' && present.NODE_ENV === 'production') {
+    problems.push(formatProblem('AUTHORIZATION', 'must be on in production (off exists to measure its cost)', present));
+  }
+  return problems;
 }

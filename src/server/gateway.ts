@@ -71,7 +71,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     recommend: new RecommendService(registry, config.models.recommender),
   });
   const permissions = createPermissions({ registry, sentimentModel: config.models.sentiment, recommenderModel: config.models.recommender });
-  const schema = applyMiddleware(resolverSchema, permissions);
+  const schema = config.auth.authorization ? applyMiddleware(resolverSchema, permissions) : resolverSchema;
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
