@@ -28,7 +28,7 @@ beforeAll(async () => {
   if (!parsed.ok) throw new Error(`models/sentiment/model.json is invalid at ${parsed.field}: ${parsed.message}`);
   manifest = parsed.manifest;
   const inVersion = join(MODEL_DIR, '1', manifest.files.vocabulary);
-  vocabulary = await Vocabulary.load(existsSync(inVersion) ? inVersion : join(MODEL_DIR, manifest.files.vocabulary));
+  vocabulary = Vocabulary.load(existsSync(inVersion) ? inVersion : join(MODEL_DIR, manifest.files.vocabulary));
   // A plain Uint8Array copy: readInitializers copies with `.slice()`, which on a Node Buffer is a view
   // whose offset may not be aligned for Float32Array.
   const bytes = new Uint8Array(readFileSync(ONNX_FILE));

@@ -3,9 +3,9 @@
  * A movie's position in `movies` is its row in the model's item embeddings, so the order is part of the
  * model. Lookups by id and by row, the distinct genres, and a title/genre search.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { badInput, describeValue } from '../../errors/gateway-error.js';
+import { readJsonFile } from '../shared/json-file.js';
 
 export interface Movie {
   readonly id: string;
@@ -130,19 +130,7 @@ export class MovieCatalog {
 
 /** Reads and validates a catalog file; errors name the file. */
 export function loadMovieCatalog(path: string): MovieCatalog {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`catalog ${path}: cannot be read (${(error as Error).message})`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`catalog ${path}: must be valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  return new MovieCatalog(json, path);
+  return new MovieCatalog(readJsonFile(path, 'catalog'), path);
 }
 
 // Code-unit order: the same on every machine and locale, unlike localeCompare.

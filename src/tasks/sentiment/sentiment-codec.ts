@@ -5,6 +5,7 @@
 import { badInput } from '../../errors/gateway-error.js';
 import { inputByRole, type ModelManifest, type TensorSpec } from '../../models/manifest.js';
 import type { HostTensor, ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
+import { classify } from '../shared/classification.js';
 import { tokenize } from './tokenizer.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -58,22 +59,9 @@ export function decodeSentiment(manifest: ModelManifest, outputs: ItemOutputs): 
       throw new Error(`the model's labels must be among ${SENTIMENT_LABELS.join(', ')}, but got "${label}"`);
     }
   }
-  const values = Array.from(tensor.data as Float32Array, Number);
-  const probabilities = spec.kind === 'logits' ? softmax(values) : values;
-  let best = 0;
-  for (let i = 1; i < probabilities.length; i += 1) if (probabilities[i] > probabilities[best]) best = i;
-  return {
-    label: labels[best] as SentimentLabel,
-    score: probabilities[best],
-    scores: labels.map((label, i) => ({ label, probability: probabilities[i] })),
-  };
-}
-
-export function softmax(values: readonly number[]): number[] {
-  const max = Math.max(...values);
-  const exps = values.map((v) => Math.exp(v - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / sum);
+  const kind = spec.kind === 'logits' ? 'logits' : 'probabilities';
+  const { label, score, probabilities } = classify(Array.from(tensor.data as Float32Array, Number), labels, kind);
+  return { label: label as SentimentLabel, score, scores: probabilities };
 }
 
 function validateText(text: unknown, path: string): asserts text is string {

@@ -19,7 +19,7 @@ export interface TextSentiment extends SentimentResult {
 }
 
 /** The registry's preparer for text-classification models: loads and checks the vocabulary file. */
-export async function prepareSentimentResources(context: PrepareContext): Promise<Vocabulary> {
+export function prepareSentimentResources(context: PrepareContext): Vocabulary {
   return Vocabulary.load(context.files.vocabulary);
 }
 

@@ -15,7 +15,7 @@ function file(name: string, contents: string): string {
 
 describe('Vocabulary', () => {
   it('maps tokens to their positions and knows its longest phrase', async () => {
-    const vocabulary = await Vocabulary.load(file('ok.json', JSON.stringify({ tokens: ['[PAD]', '[UNK]', 'good', 'fed up', 'NOT_good'] })));
+    const vocabulary = Vocabulary.load(file('ok.json', JSON.stringify({ tokens: ['[PAD]', '[UNK]', 'good', 'fed up', 'NOT_good'] })));
     expect(vocabulary.size).toBe(5);
     expect(vocabulary.idOf('good')).toBe(2);
     expect(vocabulary.idOf('NOT_good')).toBe(4);
@@ -23,11 +23,11 @@ describe('Vocabulary', () => {
     expect(vocabulary.maxPhraseWords).toBe(2);
   });
 
-  it('names the file when it cannot be read or parsed', async () => {
+  it('names the file when it cannot be read or parsed', () => {
     const missing = join(dir, 'missing.json');
-    await expect(Vocabulary.load(missing)).rejects.toThrow(`vocabulary ${missing}: cannot be read`);
+    expect(() => Vocabulary.load(missing)).toThrow(`vocabulary ${missing}: cannot be read`);
     const broken = file('broken.json', '{"tokens": [');
-    await expect(Vocabulary.load(broken)).rejects.toThrow(`vocabulary ${broken}: must be valid JSON`);
+    expect(() => Vocabulary.load(broken)).toThrow(`vocabulary ${broken}: must be valid JSON`);
   });
 
   it('names the file and the field for invalid contents', () => {

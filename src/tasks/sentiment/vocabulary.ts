@@ -2,7 +2,7 @@
  * The sentiment model's vocabulary file (`vocab.json`: `{ "tokens": ["[PAD]", "[UNK]", ...] }`, ids are
  * positions). Only the tokens live here; their embeddings live in the ONNX graph.
  */
-import { readFile } from 'node:fs/promises';
+import { readJsonFile } from '../shared/json-file.js';
 import { PAD_ID, PAD_TOKEN, UNK_ID, UNK_TOKEN, type TokenLookup } from './tokenizer.js';
 
 export class Vocabulary implements TokenLookup {
@@ -23,20 +23,8 @@ export class Vocabulary implements TokenLookup {
   }
 
   /** Reads and validates a vocabulary file; errors name the file and the offending field. */
-  static async load(file: string): Promise<Vocabulary> {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new Error(`vocabulary ${file}: cannot be read (${(error as Error).message})`, { cause: error });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new Error(`vocabulary ${file}: must be valid JSON (${(error as Error).message})`, { cause: error });
-    }
-    return Vocabulary.fromJson(json, file);
+  static load(file: string): Vocabulary {
+    return Vocabulary.fromJson(readJsonFile(file, 'vocabulary'), file);
   }
 
   /** Validates parsed JSON; `source` names the file in error messages. */
