@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { BatchObserver, ModelRegistry } from '../models/registry.js';
 
 const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+const MAX_OPERATION_LABELS = 100;
 const SECONDS_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export interface GatewayMetricsOptions {
@@ -20,6 +21,11 @@ export class GatewayMetrics {
   readonly batchSize: Histogram<'model' | 'version'>;
   readonly queueWait: Histogram<'model' | 'version'>;
   readonly compute: Histogram<'model' | 'version'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  readonly graphqlDuration: Histogram<'operation' | 'outcome'>;
+  readonly errors: Counter<'code'>;
+  readonly rateLimited: Counter<'principal_kind'>;
+  private readonly operationNames = new Set<string>();
 
   constructor(options: GatewayMetricsOptions = {}) {
     const registers = [this.registry];
@@ -51,7 +57,38 @@ export class GatewayMetrics {
       buckets: SECONDS_BUCKETS,
       registers,
     });
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.httpDuration = new Histogram({
+      name: 'gateway_http_request_duration_seconds',
+      help: 'HTTP requests by method, route and status code.',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: SECONDS_BUCKETS,
+      registers,
+    });
+    this.graphqlDuration = new Histogram({
+      name: 'gateway_graphql_request_duration_seconds',
+      help: 'GraphQL operations by operation name (at most 100 distinct, then "other") and outcome (ok, partial, error).',
+      labelNames: ['operation', 'outcome'],
+      buckets: SECONDS_BUCKETS,
+      registers,
+    });
+    this.errors = new Counter({ name: 'gateway_errors_total', help: 'Errors returned to clients, by extensions.code.', labelNames: ['code'], registers });
+    this.rateLimited = new Counter({
+      name: 'gateway_rate_limited_total',
+      help: 'Requests refused with RATE_LIMITED, by principal kind.',
+      labelNames: ['principal_kind'],
+      registers,
+    });
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 5 });
+  }
+
+  /** A bounded label for a client-chosen operation name (clients must not blow up the series count). */
+  operationLabel(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return 'other';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_LABELS) return 'other';
+    this.operationNames.add(name);
+    return name;
   }
 
   /** The registry's hook: called once per settled batch and per computed run. */
