@@ -18,15 +18,18 @@ export interface IntrospectionPolicyOptions {
   readonly mode: IntrospectionMode;
 }
 
+/** `__schema` or `__type` as a whole name (not `__typename`); the document visit below decides. */
+const INTROSPECTION_FIELD = /__(?:schema|type)(?![A-Za-z0-9_])/;
+
 export function useIntrospectionPolicy({ mode }: IntrospectionPolicyOptions): ApolloServerPlugin<{ principal: Principal }> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, contextValue }) {
           if (mode === 'public') return;
-          // Cheap test first: most queries never mention introspection.
-          const text = request.query ?? '';
-          if (!text.includes('__schema') && !text.includes('__type')) return;
+          // Cheap test first: most queries never mention introspection. `__typename` (which Apollo Client
+          // adds to every selection set) must not match, or every such query would pay for a full visit.
+          if (!INTROSPECTION_FIELD.test(request.query ?? '')) return;
           if (!asksForIntrospection(document)) return;
           const principal = contextValue.principal;
           if (mode === 'authenticated' && isAuthenticated(principal)) return;

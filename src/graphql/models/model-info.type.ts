@@ -1,7 +1,9 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'One input tensor of a model.' })
+// simpleResolvers: these types are plain data, so graphql-js's default resolver reads each field;
+// type-graphql would otherwise wrap every field in a resolver of its own (a closure and a call per value).
+@ObjectType({ description: 'One input tensor of a model.', simpleResolvers: true })
 export class TensorInfo {
   @Field(() => String, { description: 'The ONNX input or output name.' })
   name!: string;
@@ -16,7 +18,7 @@ export class TensorInfo {
   role!: string | null;
 }
 
-@ObjectType({ description: 'One output a model is read from.' })
+@ObjectType({ description: 'One output a model is read from.', simpleResolvers: true })
 export class OutputInfo {
   @Field(() => String)
   name!: string;
@@ -28,7 +30,7 @@ export class OutputInfo {
   role!: string | null;
 }
 
-@ObjectType({ description: "The model's dynamic batching settings." })
+@ObjectType({ description: "The model's dynamic batching settings.", simpleResolvers: true })
 export class BatchingInfo {
   @Field(() => Int, { description: 'Most items in one ONNX run.' })
   maxBatchSize!: number;
@@ -43,7 +45,7 @@ export class BatchingInfo {
   timeoutMs!: number;
 }
 
-@ObjectType({ description: 'One version folder of a model.' })
+@ObjectType({ description: 'One version folder of a model.', simpleResolvers: true })
 export class ModelVersionInfo {
   @Field(() => Int)
   version!: number;
@@ -64,7 +66,7 @@ export class ModelVersionInfo {
   meanBatchSize!: number | null;
 }
 
-@ObjectType({ description: 'A model of the repository, ready or not.' })
+@ObjectType({ description: 'A model of the repository, ready or not.', simpleResolvers: true })
 export class ModelInfo {
   @Field(() => String)
   name!: string;

@@ -1,6 +1,8 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: "A movie of the recommender's catalog." })
+// simpleResolvers: these types are plain data, so graphql-js's default resolver reads each field;
+// type-graphql would otherwise wrap every field in a resolver of its own (a closure and a call per value).
+@ObjectType({ description: "A movie of the recommender's catalog.", simpleResolvers: true })
 export class Movie {
   @Field(() => ID, { description: 'Stable catalog id, e.g. "m0001".' })
   id!: string;
@@ -15,7 +17,7 @@ export class Movie {
   genres!: readonly string[];
 }
 
-@ObjectType({ description: 'One recommended movie.' })
+@ObjectType({ description: 'One recommended movie.', simpleResolvers: true })
 export class MovieRecommendation {
   @Field(() => Movie)
   movie!: Movie;

@@ -1,6 +1,8 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: "One label's probability." })
+// simpleResolvers: these types are plain data, so graphql-js's default resolver reads each field;
+// type-graphql would otherwise wrap every field in a resolver of its own (a closure and a call per value).
+@ObjectType({ description: "One label's probability.", simpleResolvers: true })
 export class ClassProbability {
   @Field(() => String, { description: 'The class label, as the model manifest names it.' })
   label!: string;
@@ -9,7 +11,7 @@ export class ClassProbability {
   probability!: number;
 }
 
-@ObjectType({ description: 'The prediction for one instance.' })
+@ObjectType({ description: 'The prediction for one instance.', simpleResolvers: true })
 export class Prediction {
   @Field(() => String, { description: 'The model that answered.' })
   model!: string;
