@@ -7,6 +7,9 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The demo page (web/demo, built by Vite) uses the typed client and its generated code (client/).
+COPY client ./client
+COPY web ./web
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

@@ -43,7 +43,7 @@ afterEach(async () => {
 });
 
 function authenticatorOn(keysFile: string): Authenticator {
-  const authenticator = createAuthenticator({ isProduction: true, apiKeysFile: keysFile, introspection: 'admin' }, { keysFileDebounceMs: 20 });
+  const authenticator = createAuthenticator({ isProduction: true, apiKeysFile: keysFile, introspection: 'admin', authorization: true }, { keysFileDebounceMs: 20 });
   authenticators.push(authenticator);
   return authenticator;
 }

@@ -8,7 +8,7 @@ const report = 'test-results/vitest.json';
 mkdirSync('test-results', { recursive: true });
 rmSync(report, { force: true });
 
-const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+const typecheck = spawnSync('npm', ['run', '--silent', 'typecheck'], { stdio: 'inherit' });
 if (typecheck.status !== 0) {
   console.log('type check failed: 0 passed, 1 failed');
   process.exit(1);

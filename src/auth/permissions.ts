@@ -30,8 +30,18 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
     );
 
   // Depends on the model the field uses; the caller alone decides, so it is cached per request.
-  const requireModel = (model: string) =>
-    rule(`model:${model}`, { cache: 'contextual' })((_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) => modelDecision(principal, model, info));
+  // One rule per model name: shield refuses two rules with one name (both fields may use one model).
+  const modelRules = new Map<string, ReturnType<ReturnType<typeof rule>>>();
+  const requireModel = (model: string) => {
+    let modelRule = modelRules.get(model);
+    if (!modelRule) {
+      modelRule = rule(`model:${model}`, { cache: 'contextual' })((_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) =>
+        modelDecision(principal, model, info),
+      );
+      modelRules.set(model, modelRule);
+    }
+    return modelRule;
+  };
 
   // Depends on the `model` argument: evaluated once per predict field (never per instance).
   const canPredict = rule('predict', { cache: 'no_cache' })((_parent, args: { model: string }, { principal }: AuthorizedContext, info: GraphQLResolveInfo) =>
@@ -44,7 +54,6 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
     return denial(principal, modelScopes(model, manifest).scopes, info);
   }
 
-  // One instance per rule name: shield caches by name and refuses two rules with the same one.
   const canUseSentiment = requireModel(sentimentModel);
   const canUseRecommender = requireModel(recommenderModel);
   const canReadModels = requireScope('models:read');

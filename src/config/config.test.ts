@@ -6,7 +6,18 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ env: 'development', isProduction: false, port: 4000, host: '127.0.0.1', logLevel: 'info' });
     expect(config.modelsDir).toMatch(/models$/);
-    expect(config.limits).toEqual({ maxInstances: 1024, maxTexts: 256 });
+    expect(config.limits).toEqual({ maxInstances: 1024, maxTexts: 256, maxBodyBytes: 16 * 1024 * 1024, maxItemsPerQuery: 4096, itemsPerMinute: 600_000, maxBatchedOperations: 10 });
+  });
+
+  it('serves the IDE outside production unless switched off, and in production only when switched on', () => {
+    expect(loadConfig({}).ide).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).ide).toBe(true);
+    expect(loadConfig({ IDE: 'off' }).ide).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).ide).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', IDE: 'on' }).ide).toBe(true);
+    expect(() => loadConfig({ IDE: 'yes' })).toThrow('IDE: must be on or off, but got "yes"');
+    expect(() => loadConfig({ MAX_BATCHED_OPERATIONS: '0' })).toThrow('MAX_BATCHED_OPERATIONS: must be positive, but got "0"');
+    expect(loadConfig({ MAX_BATCHED_OPERATIONS: '25' }).limits.maxBatchedOperations).toBe(25);
   });
 
   it('treats empty values as unset', () => {

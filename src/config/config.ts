@@ -27,6 +27,14 @@ const EnvSchema = z.object({
   MAX_INSTANCES: positiveInt().default(1024),
   /** Texts one classifySentiments call may carry. */
   MAX_TEXTS: positiveInt().default(256),
+  /** Largest request body accepted (HTTP 413 beyond). */
+  MAX_BODY_BYTES: positiveInt().default(16 * 1024 * 1024),
+  /** Model items (instances, texts, recommendations) one operation may ask for. */
+  MAX_ITEMS_PER_QUERY: positiveInt().default(4096),
+  /** Each caller's budget of model items per minute, unless its API key sets its own. */
+  RATE_LIMIT_ITEMS_PER_MINUTE: positiveInt().default(600_000),
+  /** Operations one batched HTTP request (a JSON array) may hold. */
+  MAX_BATCHED_OPERATIONS: positiveInt().default(10),
   /** Model names the sentiment and recommendation fields use. */
   SENTIMENT_MODEL: z.string().min(1).default('sentiment'),
   RECOMMENDER_MODEL: z.string().min(1).default('movie-recommender'),
@@ -43,6 +51,8 @@ const EnvSchema = z.object({
   INTROSPECTION: z.enum(INTROSPECTION_MODES, { error: `must be one of ${INTROSPECTION_MODES.join(', ')}` }).optional(),
   /** `off` skips graphql-shield entirely: for measuring its cost only; refused in production. */
   AUTHORIZATION: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  /** The browser IDE at / and /graphql and the demo page at /demo (default: on outside production, off in production). */
+  IDE: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
 });
 
 export type IntrospectionMode = (typeof INTROSPECTION_MODES)[number];
@@ -73,9 +83,18 @@ export interface Config {
   readonly modelsDir: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly inference: { readonly workers?: number; readonly intraOpThreads: number };
-  readonly limits: { readonly maxInstances: number; readonly maxTexts: number };
+  readonly limits: {
+    readonly maxInstances: number;
+    readonly maxTexts: number;
+    readonly maxBodyBytes: number;
+    readonly maxItemsPerQuery: number;
+    readonly itemsPerMinute: number;
+    readonly maxBatchedOperations: number;
+  };
   readonly models: { readonly sentiment: string; readonly recommender: string };
   readonly auth: AuthConfig;
+  /** Serve the GraphQL IDE (GET / and browser GETs of /graphql) and the demo page (/demo). */
+  readonly ide: boolean;
 }
 
 export class ConfigError extends Error {
@@ -104,7 +123,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     modelsDir: resolve(e.MODELS_DIR),
     logLevel: e.LOG_LEVEL,
     inference: { workers: e.INFERENCE_WORKERS, intraOpThreads: e.INFERENCE_THREADS },
-    limits: { maxInstances: e.MAX_INSTANCES, maxTexts: e.MAX_TEXTS },
+    limits: {
+      maxInstances: e.MAX_INSTANCES,
+      maxTexts: e.MAX_TEXTS,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      maxItemsPerQuery: e.MAX_ITEMS_PER_QUERY,
+      itemsPerMinute: e.RATE_LIMIT_ITEMS_PER_MINUTE,
+      maxBatchedOperations: e.MAX_BATCHED_OPERATIONS,
+    },
     models: { sentiment: e.SENTIMENT_MODEL, recommender: e.RECOMMENDER_MODEL },
     auth: {
       isProduction: e.NODE_ENV === 'production',
@@ -122,6 +148,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       introspection: e.INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'admin' : 'authenticated'),
       authorization: e.AUTHORIZATION === 'on',
     },
+    ide: e.IDE === undefined ? e.NODE_ENV !== 'production' : e.IDE === 'on',
   };
 }
 

@@ -50,6 +50,12 @@ export const ERROR_CATALOGUE = {
     area: 'limits',
     meaning: "The caller's item budget is spent; `extensions.retryAfter` (seconds) and the `Retry-After` header say when to retry.",
   },
+  QUERY_TOO_COMPLEX: {
+    status: 400,
+    area: 'limits',
+    meaning: 'The operation exceeds a structural limit (depth, aliases, directives, tokens, field cost) or asks for more model items than one operation may.',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, area: 'limits', meaning: 'The request body is larger than `MAX_BODY_BYTES`.' },
   // --- server ------------------------------------------------------------------------------------
   INTERNAL_SERVER_ERROR: {
     status: 500,
@@ -63,7 +69,12 @@ export const ERROR_CATALOGUE = {
     area: 'graphql',
     meaning: 'The query does not match the schema (unknown field, wrong argument or variable type).',
   },
-  BAD_REQUEST: { status: 400, area: 'graphql', meaning: 'The HTTP request is not a GraphQL request (malformed JSON, missing query).' },
+  BAD_REQUEST: {
+    status: 400,
+    area: 'graphql',
+    meaning: 'The HTTP request is not a GraphQL request (malformed JSON, invalid UTF-8, empty body, missing query).',
+  },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, area: 'graphql', meaning: 'A POST body that is not `application/json`.' },
   PERSISTED_QUERY_NOT_FOUND: {
     status: 200,
     area: 'graphql',

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import type { RequestFacts } from '../observability/request-facts.js';
 import type { RequestLoaders } from './loaders.js';
 
 /** What every resolver gets for one request. */
@@ -7,6 +8,8 @@ export interface GatewayContext {
   readonly requestId: string;
   /** Who is calling (ANONYMOUS without credentials); authorization reads its scopes. */
   readonly principal: Principal;
+  /** What the request did, for its log line. */
+  readonly facts: RequestFacts;
   /** Fresh per request. */
   readonly loaders: RequestLoaders;
 }

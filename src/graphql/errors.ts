@@ -12,13 +12,21 @@ export interface ErrorFormatterOptions {
   readonly revealInternalMessages: boolean;
   /** Told about every unexpected error, with the original error. */
   readonly onUnexpected?: (error: unknown) => void;
+  /** Told the code of every error sent to a client (for metrics). */
+  readonly onFormatted?: (code: string) => void;
 }
 
 export function createErrorFormatter(options: ErrorFormatterOptions) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (isGatewayError(original)) {
       return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
+    }
+    // Apollo relabels every validation error GRAPHQL_VALIDATION_FAILED; keep a more precise code a rule gave.
+    const rule = error instanceof GraphQLError ? error.originalError : undefined;
+    const ruleCode = rule instanceof GraphQLError ? rule.extensions?.code : undefined;
+    if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && typeof ruleCode === 'string') {
+      return { ...formatted, extensions: { ...formatted.extensions, code: ruleCode } };
     }
     // Errors raised on purpose (Apollo's request errors, libraries' GraphQLErrors) carry their own code.
     const code = formatted.extensions?.code;
@@ -30,6 +38,11 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
       message: options.revealInternalMessages ? formatted.message : 'Unexpected error; the request id identifies it in the server log',
       extensions: options.revealInternalMessages ? { ...extensions, stacktrace, code: 'INTERNAL_SERVER_ERROR' } : { code: 'INTERNAL_SERVER_ERROR' },
     };
+  };
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    options.onFormatted?.(String(result.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+    return result;
   };
 }
 
@@ -47,4 +60,12 @@ export function toRequestError(error: GatewayError, headers?: Record<string, str
       http: headers ? { status: error.httpStatus, headers: new Map(Object.entries(headers)) } : { status: error.httpStatus },
     },
   });
+}
+
+/** The stable code of an error as execution raised it (before formatting). */
+export function errorCodeOf(error: GraphQLError): string {
+  const original = unwrapResolverError(error);
+  if (isGatewayError(original)) return original.code;
+  const code = error.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }

@@ -5,21 +5,21 @@
  */
 import DataLoader from 'dataloader';
 import type { ServingModel } from '../models/registry.js';
+import type { RequestFacts } from '../observability/request-facts.js';
 import type { ItemFeeds, ItemOutputs } from '../runtime/tensor.js';
 
 export class RequestLoaders {
   private readonly byModel = new Map<string, DataLoader<ItemFeeds, ItemOutputs>>();
 
+  /** `facts`, when given, learns how many items went to which model (for the request's log line). */
+  constructor(private readonly facts?: RequestFacts) {}
+
   /** Infers `items` on `serving`, batched with every other call of this tick; one result per item. */
   async infer(serving: ServingModel, items: readonly ItemFeeds[]): Promise<ItemOutputs[]> {
+    this.facts?.addModelItems(serving.key, items.length);
     const results = await this.loaderFor(serving).loadMany(items);
     for (const result of results) if (result instanceof Error) throw result;
     return results as ItemOutputs[];
-  }
-
-  /** How many distinct model versions this request has called. */
-  get modelsCalled(): string[] {
-    return [...this.byModel.keys()];
   }
 
   private loaderFor(serving: ServingModel): DataLoader<ItemFeeds, ItemOutputs> {

@@ -8,7 +8,7 @@
  * Every problem becomes a `LoadFailure` naming the model, the file and the field, and never stops the
  * scan: the other models still load.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { ModelLoadFailure } from '../errors/catalogue.js';
 import { parseManifest, type ModelManifest } from './manifest.js';
@@ -58,7 +58,7 @@ export function scanRepository(root: string): ScannedModel[] {
     throw new Error(`the model repository must be a directory, but ${displayPath(root)} is not`);
   }
   return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.startsWith('_'))
+    .filter((entry) => isDirectory(root, entry) && !entry.name.startsWith('.') && !entry.name.startsWith('_'))
     .map((entry) => entry.name)
     .sort()
     .map((name) => scanModel(root, name));
@@ -88,7 +88,7 @@ function scanModel(root: string, name: string): ScannedModel {
   }
 
   const versionNumbers = readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && VERSION_FOLDER.test(entry.name))
+    .filter((entry) => isDirectory(dir, entry) && VERSION_FOLDER.test(entry.name))
     .map((entry) => Number(entry.name))
     .sort((a, b) => a - b);
   if (versionNumbers.length === 0) {
@@ -119,6 +119,17 @@ function scanVersion(name: string, dir: string, manifest: ModelManifest, version
     files[key] = found;
   }
   return { version, onnxPath, files };
+}
+
+// Folders, and symbolic links to folders (deployments often mount models that way).
+function isDirectory(parent: string, entry: Dirent): boolean {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return statSync(join(parent, entry.name)).isDirectory();
+  } catch {
+    return false; // a dangling link
+  }
 }
 
 /** Paths in messages: relative to the working directory when inside it, so they read like `models/iris/model.json`. */

@@ -6,17 +6,21 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { applyMiddleware } from 'graphql-middleware';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { createAuthenticator } from '../auth/authenticator.js';
+import { DEV_KEY, createAuthenticator } from '../auth/authenticator.js';
 import { createPermissions } from '../auth/permissions.js';
 import type { Config } from '../config/config.js';
 import { isGatewayError } from '../errors/gateway-error.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter, toRequestError } from '../graphql/errors.js';
 import { useIntrospectionPolicy } from '../graphql/introspection-policy.js';
+import { useItemBudget } from '../graphql/item-budget.plugin.js';
+import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
+import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
+import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
 import { RequestLoaders } from '../graphql/loaders.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
 import { ModelRegistry } from '../models/registry.js';
@@ -24,7 +28,12 @@ import { GatewayMetrics } from '../observability/metrics.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
 import { RecommendService, prepareRecommenderResources } from '../tasks/recommend/recommend-service.js';
 import { SentimentService, prepareSentimentResources } from '../tasks/sentiment/sentiment-service.js';
+import { limitBatchedOperations } from './batch-limit.js';
+import { registerClientRoutes } from './client.routes.js';
 import { registerHealthRoutes } from './health.routes.js';
+import { registerHttpErrorHandling } from './http-errors.js';
+import { registerRequestLogging } from './request-logging.js';
+import { registerTokenLimit } from './token-limit.js';
 
 export interface Gateway {
   readonly app: FastifyInstance;
@@ -45,10 +54,11 @@ export interface Gateway {
 export interface GatewayDependencies {
   /** A logger to use instead of a new pino logger (tests pass a silent one). */
   readonly logger?: Logger;
+  /** Where item budgets are kept; in memory unless a shared store (Redis) is given for several replicas. */
+  readonly rateLimiter?: ItemRateLimiter;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export async function createGateway(config: Config, dependencies: GatewayDependencies = {}): Promise<Gateway> {
   const logger = dependencies.logger ?? pino({ level: config.logLevel, base: { service: 'onnx-graphql-gateway' } });
@@ -77,42 +87,80 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     loggerInstance: logger as FastifyBaseLogger,
     // One log line per request comes from our own request logger, not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: MAX_BODY_BYTES,
+    bodyLimit: config.limits.maxBodyBytes,
     requestIdHeader: false,
     genReqId: (request) => requestIdOf(request.headers['x-request-id']),
     forceCloseConnections: 'idle',
+    // A request that reaches us while we close still gets its real answer, not a 503.
+    return503OnClosing: false,
   });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  const traffic = registerRequestLogging(app, { metrics });
+  registerHttpErrorHandling(app, { bodyLimit: config.limits.maxBodyBytes, metrics });
+  registerTokenLimit(app, { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens, path: '/graphql' });
+  const queryLimits = useQueryLimits({ ...DEFAULT_QUERY_LIMITS, blockFieldSuggestions: config.isProduction });
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     logger,
+    // main.ts owns SIGTERM/SIGINT and calls close(); Apollo's own handlers (on outside NODE_ENV=test)
+    // would run a second, concurrent stop() and the process would never exit.
+    stopOnTerminationSignals: false,
     // Who may introspect is decided per caller by the introspection policy plugin.
     introspection: config.auth.introspection !== 'off',
+    // BatchHttpLink's JSON arrays of operations; their length is capped by limitBatchedOperations.
+    allowBatchedHttpRequests: true,
     includeStacktraceInErrorResponses: config.env === 'development',
     formatError: createErrorFormatter({
       revealInternalMessages: config.env === 'development',
       onUnexpected: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
+      onFormatted: (code) => metrics.errors.inc({ code }),
     }),
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), useIntrospectionPolicy({ mode: config.auth.introspection })],
+    validationRules: queryLimits.validationRules,
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      // Apollo's landing page loads from a CDN; client.routes serves an IDE from this server instead.
+      ApolloServerPluginLandingPageDisabled(),
+      // Apollo installs its cache-control plugin by default: a willResolveField hook on every field of
+      // every response, to compute Cache-Control hints the gateway never uses (answers are no-store).
+      ApolloServerPluginCacheControlDisabled(),
+      useGraphQLObservability({ metrics }),
+      useIntrospectionPolicy({ mode: config.auth.introspection }),
+      ...queryLimits.plugins,
+      useItemBudget({
+        maxItemsPerQuery: config.limits.maxItemsPerQuery,
+        defaultItemsPerMinute: config.limits.itemsPerMinute,
+        limiter: dependencies.rateLimiter ?? createMemoryItemLimiter(),
+        onRateLimited: (principal) => metrics.rateLimited.inc({ principal_kind: principal.kind }),
+      }),
+    ],
   });
   await apollo.start();
 
   const graphqlHandler = fastifyApolloHandler(apollo, {
     context: async (request: FastifyRequest): Promise<GatewayContext> => {
+      const { facts } = request;
       try {
         const principal = await authenticator.authenticate(request.headers);
-        return { requestId: request.id, principal, loaders: new RequestLoaders() };
+        facts.principal = `${principal.kind}:${principal.id}`;
+        return { requestId: request.id, principal, facts, loaders: new RequestLoaders(facts) };
       } catch (error) {
         // Credentials present but wrong end the request: HTTP 401 and UNAUTHENTICATED.
-        throw isGatewayError(error) ? toRequestError(error) : error;
+        if (!isGatewayError(error)) throw error;
+        facts.errorCodes.push(error.code);
+        throw toRequestError(error);
       }
     },
   });
-  app.route({ url: '/graphql', method: ['GET', 'POST'], handler: graphqlHandler });
+  app.route({ url: '/graphql', method: ['GET', 'POST'], preValidation: limitBatchedOperations(config.limits.maxBatchedOperations), handler: graphqlHandler });
   registerHealthRoutes(app, { registry, metrics });
+  if (config.ide) {
+    // Prefill the demo key only where the authenticator really accepts it.
+    const demoKeyAccepted = await authenticator.authenticate({ 'x-api-key': DEV_KEY }).then((principal) => principal.kind === 'demo', () => false);
+    registerClientRoutes(app, { endpoint: '/graphql', demoApiKey: demoKeyAccepted ? DEV_KEY : undefined, sourceMaps: !config.isProduction });
+  }
 
   let loading: Promise<void> | null = null;
   let closing: Promise<void> | null = null;
@@ -142,7 +190,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
         await registry.close({ drain: true });
         await authenticator.close();
-        logger.info('shutdown complete');
+        logger.info({ requestsReceived: traffic.received, requestsAnswered: traffic.answered }, 'shutdown complete');
       })();
       return closing;
     },

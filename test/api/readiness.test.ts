@@ -42,5 +42,15 @@ describe('health and readiness', () => {
     expect(text).toMatch(/^gateway_inference_runs_total\{model="iris",version="2",outcome="ok"\} [1-9]/m);
     expect(text).toMatch(/^gateway_batch_size_bucket\{le="1",model="iris",version="2"\} [1-9]/m);
     expect(text).toContain('process_resident_memory_bytes');
+    expect(text).toContain('nodejs_eventloop_lag_p99_seconds');
+  });
+
+  it('documents every gateway metric in the README', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const text = await (await fetch(`${server.origin}/metrics`)).text();
+    const names = new Set([...text.matchAll(/^# TYPE (gateway_\w+) /gm)].map((m) => m[1]));
+    expect(names.size).toBeGreaterThanOrEqual(12);
+    for (const name of names) expect(readme.includes(`\`${name}\``), `README documents ${name}`).toBe(true);
   });
 });

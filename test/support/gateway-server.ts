@@ -2,6 +2,7 @@
  * Starts a real gateway on 127.0.0.1 with a port the OS picks, and speaks HTTP to it.
  */
 import { loadConfig } from '../../src/config/config.js';
+import type { Logger } from 'pino';
 import { createGateway, type Gateway } from '../../src/server/gateway.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -22,7 +23,7 @@ export interface TestServer {
 /** The development demo key, accepted when no keys file is configured outside production. */
 export const DEMO_KEY: Readonly<Record<string, string>> = { 'x-api-key': 'dev-key' };
 
-export async function startTestServer(env: Record<string, string> = {}, options: { loadModels?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { loadModels?: boolean; logger?: Logger } = {}): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -32,7 +33,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     INFERENCE_WORKERS: '1',
     ...env,
   });
-  const gateway = await createGateway(config);
+  const gateway = await createGateway(config, { logger: options.logger });
   const url = await gateway.listen();
   if (options.loadModels ?? true) await gateway.loadModels();
   const origin = new URL(url).origin;

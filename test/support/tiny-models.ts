@@ -41,3 +41,21 @@ export function writeOnnx(dir: string, name: string, bytes: Uint8Array): string 
   writeFileSync(path, bytes);
   return path;
 }
+
+/**
+ * Expensive per item but tiny on disk: the outer product of the input with itself, squared `rounds`
+ * times (n³ multiply-adds per round), averaged back to [batch, n]. Input `x` [batch, n], output `y`.
+ */
+export function selfProductModel(n = 512, rounds = 8): Uint8Array {
+  const g = new GraphBuilder('self-product');
+  g.input('x', 'float32', ['batch', n]);
+  g.int64s('axis_column', [1], [2]);
+  g.int64s('axis_row', [1], [1]);
+  const column = g.op('Unsqueeze', ['x', 'axis_column']);
+  const row = g.op('Unsqueeze', ['x', 'axis_row']);
+  let matrix = g.op('MatMul', [column, row]);
+  for (let round = 0; round < rounds; round += 1) matrix = g.op('Tanh', [g.op('MatMul', [matrix, matrix])]);
+  g.op('ReduceMean', [matrix], { axes: [2], keepdims: 0 }, 'y');
+  g.output('y', 'float32', ['batch', n]);
+  return g.encode();
+}
