@@ -5,7 +5,8 @@
  * where they depend only on the caller, so a 256-item query does not evaluate one 256 times.
  */
 import { allow, deny, rule, shield } from 'graphql-shield';
-import type { GraphQLResolveInfo } from 'graphql';
+import { isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { applyMiddlewareToDeclaredResolvers } from 'graphql-middleware';
 import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 import type { ModelRegistry } from '../models/registry.js';
 import { canCallModel, modelScopes } from './model-access.js';
@@ -57,38 +58,56 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
   const canUseSentiment = requireModel(sentimentModel);
   const canUseRecommender = requireModel(recommenderModel);
   const canReadModels = requireScope('models:read');
-  return shield(
-    {
-      Query: {
-        predict: canPredict,
-        classifySentiment: canUseSentiment,
-        classifySentiments: canUseSentiment,
-        recommendMovies: canUseRecommender,
-        movies: canUseRecommender,
-        models: canReadModels,
-        model: canReadModels,
-      },
-      // Reached only through the root fields above, which decide; every field of these types is open.
-      Prediction: allow,
-      ClassProbability: allow,
-      SentimentResult: allow,
-      Movie: allow,
-      MovieRecommendation: allow,
-      ModelInfo: allow,
-      ModelVersionInfo: allow,
-      TensorInfo: allow,
-      OutputInfo: allow,
-      BatchingInfo: allow,
+  const ruleTree = {
+    Query: {
+      predict: canPredict,
+      classifySentiment: canUseSentiment,
+      classifySentiments: canUseSentiment,
+      recommendMovies: canUseRecommender,
+      movies: canUseRecommender,
+      models: canReadModels,
+      model: canReadModels,
     },
-    {
-      fallbackRule: deny,
-      allowExternalErrors: true,
-      fallbackError: (thrown: unknown, _parent: unknown, _args: unknown, context: object, info: GraphQLResolveInfo) => {
-        if (isGatewayError(thrown)) return thrown;
-        return closedField((context as AuthorizedContext).principal, info);
-      },
+    // Reached only through the root fields above, which decide; every field of these types is open.
+    Prediction: allow,
+    ClassProbability: allow,
+    SentimentResult: allow,
+    Movie: allow,
+    MovieRecommendation: allow,
+    ModelInfo: allow,
+    ModelVersionInfo: allow,
+    TensorInfo: allow,
+    OutputInfo: allow,
+    BatchingInfo: allow,
+  };
+  const middleware = shield(ruleTree, {
+    fallbackRule: deny,
+    allowExternalErrors: true,
+    fallbackError: (thrown: unknown, _parent: unknown, _args: unknown, context: object, info: GraphQLResolveInfo) => {
+      if (isGatewayError(thrown)) return thrown;
+      return closedField((context as AuthorizedContext).principal, info);
     },
-  );
+  });
+  return { middleware, namedTypes: Object.keys(ruleTree) };
+}
+
+/**
+ * Applies the permissions to the fields that have resolvers: the root fields, which decide, and any
+ * field resolver a type may gain. Plain data fields (graphql-js's default resolver) are not wrapped,
+ * which keeps graphql-shield's per-field cost off every value of a 256-instance answer. Deny by default
+ * still holds: a root field nobody named is denied, and every object type must be named in the map,
+ * so a new type fails start-up (and the tests) until someone decides who may read it.
+ */
+export function applyPermissions(schema: GraphQLSchema, options: PermissionsOptions): GraphQLSchema {
+  const { middleware, namedTypes } = createPermissions(options);
+  const named = new Set(namedTypes);
+  const unnamed = Object.values(schema.getTypeMap())
+    .filter((type) => isObjectType(type) && !type.name.startsWith('__') && !named.has(type.name))
+    .map((type) => type.name);
+  if (unnamed.length > 0) {
+    throw new Error(`the permissions map must name every object type, but it lacks ${unnamed.join(', ')} (src/auth/permissions.ts)`);
+  }
+  return applyMiddlewareToDeclaredResolvers(schema, middleware);
 }
 
 /** UNAUTHENTICATED for the anonymous, FORBIDDEN naming the scopes (any one would do) for everyone else. */

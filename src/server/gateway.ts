@@ -5,13 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
-import { applyMiddleware } from 'graphql-middleware';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { DEV_KEY, createAuthenticator } from '../auth/authenticator.js';
-import { createPermissions } from '../auth/permissions.js';
+import { applyPermissions } from '../auth/permissions.js';
 import type { Config } from '../config/config.js';
 import { isGatewayError } from '../errors/gateway-error.js';
 import type { GatewayContext } from '../graphql/context.js';
@@ -80,8 +79,8 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     sentiment: new SentimentService(registry, config.models.sentiment, { maxTexts: config.limits.maxTexts }),
     recommend: new RecommendService(registry, config.models.recommender),
   });
-  const permissions = createPermissions({ registry, sentimentModel: config.models.sentiment, recommenderModel: config.models.recommender });
-  const schema = config.auth.authorization ? applyMiddleware(resolverSchema, permissions) : resolverSchema;
+  const permissionOptions = { registry, sentimentModel: config.models.sentiment, recommenderModel: config.models.recommender };
+  const schema = config.auth.authorization ? applyPermissions(resolverSchema, permissionOptions) : resolverSchema;
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
