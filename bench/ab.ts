@@ -12,18 +12,13 @@ import { dirname, join } from 'node:path';
 import { killAll } from './lib/children.js';
 import { createBenchKey } from './lib/keys.js';
 import { LoadClient } from './lib/load-client.js';
-import { MULTI_MODEL_QUERY, NOOP_QUERY, graphqlPost, irisPredict } from './lib/queries.js';
+import { PROFILE_SCENARIOS, cliArg, graphqlPost } from './lib/queries.js';
 import { PROJECT_ROOT, ServerProcess } from './lib/server-process.js';
 import { median } from './lib/stats.js';
 
-const SCENARIOS: Record<string, { body: string; connections: number }> = {
-  'predict-1': { body: irisPredict(1), connections: 32 },
-  noop: { body: NOOP_QUERY, connections: 32 },
-  big: { body: irisPredict(256), connections: 8 },
-  multi: { body: MULTI_MODEL_QUERY, connections: 32 },
-};
 
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const SCENARIOS = PROFILE_SCENARIOS;
+const arg = cliArg;
 const envOf = (text: string | undefined) => Object.fromEntries((text ?? '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 
 async function main(): Promise<void> {

@@ -15,17 +15,12 @@ import { killAll } from './lib/children.js';
 import { createBenchKey } from './lib/keys.js';
 import { LoadClient } from './lib/load-client.js';
 import { inclusiveMs, summarise, topInclusive } from './lib/profile-summary.js';
-import { MULTI_MODEL_QUERY, NOOP_QUERY, graphqlPost, irisPredict } from './lib/queries.js';
+import { PROFILE_SCENARIOS, cliArg, graphqlPost } from './lib/queries.js';
 import { PROJECT_ROOT, ServerProcess } from './lib/server-process.js';
 
-const SCENARIOS: Record<string, { body: string; connections: number }> = {
-  'predict-1': { body: irisPredict(1), connections: 32 },
-  noop: { body: NOOP_QUERY, connections: 32 },
-  big: { body: irisPredict(256), connections: 8 },
-  multi: { body: MULTI_MODEL_QUERY, connections: 32 },
-};
 
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const SCENARIOS = PROFILE_SCENARIOS;
+const arg = cliArg;
 
 async function main(): Promise<void> {
   const name = arg('scenario') ?? 'predict-1';

@@ -67,3 +67,14 @@ export const VERSION_COUNTERS = (model: string) => body('query Counters($name: S
 export function graphqlPost(bodyText: string, headers: Readonly<Record<string, string>>): RequestSpec {
   return { method: 'POST', path: '/graphql', headers, body: bodyText };
 }
+
+/** The load shapes bench/profile.ts and bench/ab.ts study, by the name given to --scenario. */
+export const PROFILE_SCENARIOS: Readonly<Record<string, { body: string; connections: number }>> = {
+  'predict-1': { body: irisPredict(1), connections: 32 },
+  noop: { body: NOOP_QUERY, connections: 32 },
+  big: { body: irisPredict(256), connections: 8 },
+  multi: { body: MULTI_MODEL_QUERY, connections: 32 },
+};
+
+/** The value of a `--name=value` command-line argument, if given. */
+export const cliArg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
