@@ -16,7 +16,6 @@ import { PROFILE_SCENARIOS, cliArg, graphqlPost } from './lib/queries.js';
 import { PROJECT_ROOT, ServerProcess } from './lib/server-process.js';
 import { median } from './lib/stats.js';
 
-
 const SCENARIOS = PROFILE_SCENARIOS;
 const arg = cliArg;
 const envOf = (text: string | undefined) => Object.fromEntries((text ?? '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));

@@ -18,7 +18,6 @@ import { inclusiveMs, summarise, topInclusive } from './lib/profile-summary.js';
 import { PROFILE_SCENARIOS, cliArg, graphqlPost } from './lib/queries.js';
 import { PROJECT_ROOT, ServerProcess } from './lib/server-process.js';
 
-
 const SCENARIOS = PROFILE_SCENARIOS;
 const arg = cliArg;
 
@@ -32,7 +31,6 @@ async function main(): Promise<void> {
   /** Another build of the gateway (an experimental copy of dist/, say); default dist/main.js. */
   const entryFile = arg('entry');
   const profiling = !process.argv.includes('--no-profile');
-
 
   const profileDir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
   const key = await createBenchKey();
