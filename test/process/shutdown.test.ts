@@ -34,7 +34,8 @@ describe('graceful shutdown of the real process', () => {
   it('answers every request it accepted after SIGTERM, then exits 0', async () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', INFERENCE_WORKERS: '1', API_KEYS_FILE: '', AUTH_JWT_SECRET: '' },
+      // development, not test: Apollo installs its own signal handlers outside NODE_ENV=test, and they must not interfere.
+      env: { ...process.env, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', INFERENCE_WORKERS: '1', API_KEYS_FILE: '', AUTH_JWT_SECRET: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const logs: Record<string, unknown>[] = [];
