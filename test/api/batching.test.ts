@@ -60,17 +60,23 @@ describe('batching: one ONNX run per model per query, and across concurrent requ
 
   it('merges concurrent HTTP requests into fewer runs than requests', async () => {
     const registry = server.gateway.registry;
-    const before = registry.counters()['iris@2'];
     const requests = 64;
-    const responses = await Promise.all(
-      Array.from({ length: requests }, (_, k) =>
-        server.gql<{ predict: { label: string }[] }>(`query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }`, { i: [flower(1 + (k % 6))] }),
-      ),
-    );
-    for (const response of responses) expect(response.body.data!.predict).toHaveLength(1);
-    const after = registry.counters()['iris@2'];
-    expect(after.items - before.items).toBe(requests);
-    expect(after.runs - before.runs).toBeLessThan(requests);
-    expect(after.largestBatch).toBeGreaterThan(1);
+    // Whether requests overlap depends on timing; on a loaded machine one burst may arrive spread out,
+    // so allow three bursts to show it.
+    let merged = false;
+    for (let attempt = 0; attempt < 3 && !merged; attempt += 1) {
+      const before = registry.counters()['iris@2'];
+      const responses = await Promise.all(
+        Array.from({ length: requests }, (_, k) =>
+          server.gql<{ predict: { label: string }[] }>(`query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }`, { i: [flower(1 + (k % 6))] }),
+        ),
+      );
+      for (const response of responses) expect(response.body.data!.predict).toHaveLength(1);
+      const after = registry.counters()['iris@2'];
+      expect(after.items - before.items).toBe(requests);
+      merged = after.runs - before.runs < requests;
+    }
+    expect(merged).toBe(true);
+    expect(registry.counters()['iris@2'].largestBatch).toBeGreaterThan(1);
   });
 });
