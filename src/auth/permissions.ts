@@ -50,7 +50,7 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
   );
 
   function modelDecision(principal: Principal, model: string, info: GraphQLResolveInfo): true | GatewayError {
-    const manifest = registry.info(model)?.manifest;
+    const manifest = registry.manifestOf(model);
     if (canCallModel(principal, model, manifest)) return true;
     return denial(principal, modelScopes(model, manifest).scopes, info);
   }

@@ -200,13 +200,20 @@ export class ModelRegistry {
       }
       return this.servingOf(name, state);
     }
-    const info = this.info(name)!;
-    if (info.defaultVersion === null) {
-      const loading = info.status === 'LOADING';
-      const why = loading ? 'it is still loading' : `no version loaded: ${info.error?.message ?? 'unknown reason'}`;
-      throw new GatewayError('MODEL_UNAVAILABLE', `model "${name}" is not available: ${why}`, { model: name });
+    // The default is the highest ready version; this runs on every call, so no metadata is built for it.
+    const versions = [...model.versions.values()];
+    for (let i = versions.length - 1; i >= 0; i -= 1) {
+      const serving = versions[i].serving;
+      if (serving) return serving;
     }
-    return this.servingOf(name, model.versions.get(info.defaultVersion)!);
+    const info = this.info(name)!;
+    const why = info.status === 'LOADING' ? 'it is still loading' : `no version loaded: ${info.error?.message ?? 'unknown reason'}`;
+    throw new GatewayError('MODEL_UNAVAILABLE', `model "${name}" is not available: ${why}`, { model: name });
+  }
+
+  /** The manifest of `name`, when it could be read (authorization asks this on every call). */
+  manifestOf(name: string): ModelManifest | undefined {
+    return this.models.get(name)?.scanned.manifest;
   }
 
   /** Batching counters per `<name>@<version>`. */
