@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DynamicBatcher, type BatchStats, type RunBatch } from './dynamic-batcher.js';
 import { GatewayError } from '../errors/gateway-error.js';
 
@@ -69,17 +69,23 @@ describe('DynamicBatcher', () => {
   });
 
   it('waits up to maxQueueDelayMs for company, then runs a partial batch', async () => {
-    const { runBatch, batches } = recordingRun();
-    const batcher = new DynamicBatcher({ name: 't', runBatch, maxBatchSize: 100, maxQueueDelayMs: 30 });
-    const started = performance.now();
-    const a = batcher.enqueue(1);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const b = batcher.enqueue(2);
-    expect(batches).toHaveLength(0);
-    await Promise.all([a, b]);
-    expect(batches).toEqual([[1, 2]]);
-    // The window is a lower bound on when the partial batch may leave.
-    expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+    // Fake timers and a fake performance.now(): real timers may fire up to ~1 ms before
+    // performance.now() says their delay has passed, so a wall-clock bound here would be a race.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
+    try {
+      const { runBatch, batches } = recordingRun();
+      const batcher = new DynamicBatcher({ name: 't', runBatch, maxBatchSize: 100, maxQueueDelayMs: 30 });
+      const a = batcher.enqueue(1);
+      await vi.advanceTimersByTimeAsync(5);
+      const b = batcher.enqueue(2);
+      await vi.advanceTimersByTimeAsync(24); // 29 ms after the first item: still waiting for company
+      expect(batches).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1); // 30 ms: the window has passed, the partial batch leaves
+      expect(batches).toEqual([[1, 2]]);
+      expect(await Promise.all([a, b])).toEqual([2, 4]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('runs a full batch at once without waiting for the delay', async () => {
