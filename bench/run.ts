@@ -26,6 +26,7 @@ import { crossRequestSection } from './sections/cross-request.js';
 import { eventLoopSection } from './sections/event-loop.js';
 import { gcTuningSection } from './sections/gc-tuning.js';
 import { multiModelSection } from './sections/multi-model.js';
+import { nodeRuntimeSection } from './sections/node-runtime.js';
 import { overheadSection } from './sections/overhead.js';
 import { startupSection } from './sections/startup.js';
 import { withinRequestSection } from './sections/within-request.js';
@@ -42,6 +43,7 @@ export const SECTIONS: readonly Section[] = [
   startupSection,
   authorizationSection,
   gcTuningSection,
+  nodeRuntimeSection,
 ];
 
 export const MODES: Record<BenchSettings['mode'], Omit<BenchSettings, 'server'>> = {
@@ -99,6 +101,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       modelsDir: start.modelsDir ?? repository.root,
       logDir,
       env: { NODE_ENV: 'production', LOG_LEVEL: 'info', API_KEYS_FILE: key.file, ...start.env },
+      ...(start.nodeBinary ? { nodeBinary: start.nodeBinary } : {}),
     });
   const context: BenchContext = {
     settings,

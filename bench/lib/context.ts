@@ -11,6 +11,8 @@ export interface GatewayStartOptions {
   readonly modelsDir?: string;
   /** Extra configuration over the production defaults (NODE_ENV=production, LOG_LEVEL=info, the bench keys file). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The Node.js binary to run it on (default: the one running the bench, the project's pinned Node). */
+  readonly nodeBinary?: string;
 }
 
 export interface BenchContext {

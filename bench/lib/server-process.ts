@@ -28,6 +28,8 @@ export interface GatewayProcessOptions {
   readonly nodeArgs?: readonly string[];
   /** A main.js other than dist/main.js (an experimental build), for profiling. */
   readonly entryFile?: string;
+  /** The Node.js binary (default: the one running the bench). */
+  readonly nodeBinary?: string;
 }
 
 export class ServerProcess {
@@ -54,7 +56,7 @@ export class ServerProcess {
     if (options.entry === 'dist' && !existsSync(distEntry)) {
       throw new Error('dist/main.js must exist to bench the compiled server, but it does not: run `npm run build` first (or pass --server=source)');
     }
-    return ServerProcess.start(options.label, args, options.logDir, { MODELS_DIR: options.modelsDir, ...options.env });
+    return ServerProcess.start(options.label, args, options.logDir, { MODELS_DIR: options.modelsDir, ...options.env }, options.nodeBinary);
   }
 
   /** Starts the bare Fastify server (no GraphQL) answering POST /graphql with `responseBody`. */
@@ -63,13 +65,13 @@ export class ServerProcess {
     return ServerProcess.start(label, ['--import', 'tsx', entry], logDir, { NODE_ENV: 'production', BARE_RESPONSE: responseBody });
   }
 
-  private static async start(label: string, args: string[], logDir: string, env: Record<string, string>): Promise<ServerProcess> {
+  private static async start(label: string, args: string[], logDir: string, env: Record<string, string>, nodeBinary = process.execPath): Promise<ServerProcess> {
     const port = await freePort();
     const logFile = join(logDir, `${label}.log`);
     const log = openSync(logFile, 'w');
     const startedAt = performance.now();
     const child = track(
-      spawn(process.execPath, args, {
+      spawn(nodeBinary, args, {
         cwd: PROJECT_ROOT,
         // A clean environment: only what the server is given, never the bench's (or vitest's) variables.
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
