@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const report = 'test-results/vitest.json';
+// npm puts node_modules/.bin first on PATH, so this is the pinned Node 24 wherever its package installs.
+console.log(`node ${process.version} (${process.execPath})`);
 mkdirSync('test-results', { recursive: true });
 rmSync(report, { force: true });
 

@@ -48,7 +48,9 @@ describe('graceful shutdown of the real process', () => {
     });
     const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
     await expect.poll(() => logs.some((l) => String(l.msg).startsWith('ready')), { timeout: 30_000, interval: 50 }).toBe(true);
-    const port = Number(new URL(String(logs.find((l) => l.url)!.url)).port);
+    const started = logs.find((l) => l.url)!;
+    expect(started.node, 'the start-up log names the Node.js version').toBe(process.version);
+    const port = Number(new URL(String(started.url)).port);
 
     // Steady load from 16 clients; SIGTERM once 60 requests have been answered.
     const outcomes: Outcome[] = [];
