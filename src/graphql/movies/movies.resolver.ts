@@ -2,6 +2,7 @@ import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { RecommendService } from '../../tasks/recommend/recommend-service.js';
 import type { GatewayContext } from '../context.js';
 import { MovieRatingInput } from './movie-rating.input.js';
+import { MovieConnection } from './movie-connection.type.js';
 import { Movie, MovieRecommendation } from './movie.type.js';
 
 @Resolver()
@@ -24,12 +25,26 @@ export class MoviesResolver {
     return this.service.decode(serving, outputs, count);
   }
 
-  @Query(() => [Movie], { nullable: true, description: "Searches the recommender's movie catalog." })
+  @Query(() => [Movie], { nullable: true, description: "Searches the recommender's movie catalog: the short form, one page of at most 100; moviesConnection pages through all." })
   movies(
     @Arg('search', () => String, { nullable: true, description: 'Case-insensitive substring of the title.' }) search: string | null,
     @Arg('genre', () => String, { nullable: true, description: 'Only movies of this genre (case-insensitive).' }) genre: string | null,
     @Arg('limit', () => Int, { nullable: true, defaultValue: 20, description: 'At most this many movies, 1 to 100.' }) limit: number | null,
   ): Movie[] {
     return this.service.movies({ search, genre, limit: limit ?? 20 });
+  }
+
+  @Query(() => MovieConnection, {
+    nullable: true,
+    description: "Pages through the recommender's movie catalog in title order (Relay cursor connection): pass pageInfo.endCursor as `after` for the next page.",
+  })
+  moviesConnection(
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: 'Movies on this page, 1 to 50.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page; none for the first page.' }) after: string | null,
+    @Arg('search', () => String, { nullable: true, description: 'Case-insensitive substring of the title.' }) search: string | null,
+    @Arg('genre', () => String, { nullable: true, description: 'Only movies of this genre (case-insensitive).' }) genre: string | null,
+  ): MovieConnection {
+    const page = this.service.moviePage({ search, genre, first: first ?? 20, after });
+    return { edges: [...page.edges], totalCount: page.totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.edges.at(-1)?.cursor ?? null } };
   }
 }

@@ -104,6 +104,58 @@ describe('MovieCatalog.search', () => {
   });
 });
 
+describe('MovieCatalog.page (cursor pagination)', () => {
+  it('pages through every match in title order, without repeats or gaps', () => {
+    const ids: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = catalog.page({ first: 4, after });
+      pages += 1;
+      expect(page.totalCount).toBe(6);
+      ids.push(...page.edges.map((edge) => edge.node.id));
+      if (!page.hasNextPage) break;
+      after = page.edges.at(-1)!.cursor;
+    }
+    expect(pages).toBe(2);
+    expect(ids).toEqual(catalog.search({ limit: 100 }).map((movie) => movie.id));
+  });
+
+  it('continues after any edge cursor, and filters like search', () => {
+    const all = catalog.page({ first: 6 });
+    const rest = catalog.page({ first: 6, after: all.edges[1].cursor });
+    expect(rest.edges.map((edge) => edge.node.id)).toEqual(all.edges.slice(2).map((edge) => edge.node.id));
+    expect(rest.hasNextPage).toBe(false);
+    const sciFi = catalog.page({ first: 1, genre: 'SCI-FI' });
+    expect(sciFi.totalCount).toBe(3);
+    expect(sciFi.hasNextPage).toBe(true);
+  });
+
+  it('answers an empty last page after the last movie', () => {
+    const all = catalog.page({ first: 6 });
+    const after = catalog.page({ first: 6, after: all.edges.at(-1)!.cursor });
+    expect(after).toEqual({ edges: [], hasNextPage: false, totalCount: 6 });
+  });
+
+  it('rejects a forged, foreign or malformed cursor and a page size outside 1..50 with BAD_USER_INPUT', () => {
+    const horrorOnly = catalog.page({ first: 1, genre: 'horror' }).edges[0].cursor;
+    for (const after of ['nope', '', Buffer.from('movie:m404').toString('base64url'), 'x'.repeat(5000), catalog.page({ first: 1, genre: 'romance' }).edges[0].cursor]) {
+      let thrown: unknown;
+      try {
+        catalog.page({ first: 2, after, genre: 'horror' });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, `after ${after.slice(0, 20)}`).toBeInstanceOf(GatewayError);
+      expect((thrown as GatewayError).code).toBe('BAD_USER_INPUT');
+      expect((thrown as GatewayError).message.length).toBeLessThan(200);
+    }
+    expect(catalog.page({ first: 2, after: horrorOnly, genre: 'horror' }).edges).toHaveLength(1);
+    expect(() => catalog.page({ first: 0 })).toThrow(/first: must be between 1 and 50, but got 0/);
+    expect(() => catalog.page({ first: 51 })).toThrow(/first: must be between 1 and 50, but got 51/);
+  });
+});
+
 describe('MovieCatalog validation', () => {
   const valid = { id: 'a', title: 'T', year: 2000, genres: ['Drama'] };
   const cases: [string, unknown, string][] = [

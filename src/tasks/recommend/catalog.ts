@@ -24,6 +24,37 @@ export interface MovieSearch {
 }
 
 export const MAX_SEARCH_LIMIT = 100;
+/**
+ * Movies on one connection page. Lower than the search limit because graphql-armor's cost limit
+ * multiplies a connection's selection by a literal `first` (as it should): a page of 50 selecting every
+ * movie field costs about 1,700 of the 2,000 allowed per operation.
+ */
+export const MAX_PAGE_SIZE = 50;
+
+export interface MoviePageQuery {
+  search?: string;
+  genre?: string;
+  /** Movies on the page, 1 to `MAX_PAGE_SIZE`. */
+  first: number;
+  /** The cursor of the last movie of the previous page (opaque to callers). */
+  after?: string;
+}
+
+export interface MoviePage {
+  readonly edges: readonly { readonly cursor: string; readonly node: Movie }[];
+  readonly hasNextPage: boolean;
+  /** Every movie that matches, on all pages. */
+  readonly totalCount: number;
+}
+
+// A cursor names the movie it follows (by id, not position), so paging stays right if the catalog is reloaded.
+const CURSOR_PREFIX = 'movie:';
+const encodeCursor = (id: string) => Buffer.from(`${CURSOR_PREFIX}${id}`, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  return text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : undefined;
+}
 
 // Messages in the gateway's "must X, but got Y" style, naming the offending value.
 const must = (what: string) => ({ error: (issue: { input?: unknown }) => `must be ${what}, but got ${describeValue(issue.input)}` });
@@ -111,8 +142,34 @@ export class MovieCatalog {
 
   /** Movies whose title contains `search` and that have `genre`, by title; validates `limit` and `genre`. */
   search(query: MovieSearch): Movie[] {
-    const { limit } = query;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) throw badInput('limit', `must be between 1 and ${MAX_SEARCH_LIMIT}`, limit);
+    checkPageSize('limit', query.limit, MAX_SEARCH_LIMIT);
+    return this.matching(query).slice(0, query.limit);
+  }
+
+  /**
+   * One page of the same search (Relay connection order: by title, then id), after the movie `after`
+   * names. A cursor from another search still works if its movie matches this one; else BAD_USER_INPUT.
+   */
+  page(query: MoviePageQuery): MoviePage {
+    checkPageSize('first', query.first, MAX_PAGE_SIZE);
+    const found = this.matching(query);
+    let start = 0;
+    if (query.after !== undefined) {
+      const id = decodeCursor(query.after);
+      const position = id === undefined ? -1 : found.findIndex((movie) => movie.id === id);
+      if (position < 0) throw badInput('after', 'must be the endCursor or an edge cursor of an earlier page of this search', query.after);
+      start = position + 1;
+    }
+    const nodes = found.slice(start, start + query.first);
+    return {
+      edges: nodes.map((node) => ({ cursor: encodeCursor(node.id), node })),
+      hasNextPage: start + nodes.length < found.length,
+      totalCount: found.length,
+    };
+  }
+
+  // Every movie matching the title substring and genre, in title order; validates the genre.
+  private matching(query: { search?: string; genre?: string }): Movie[] {
     const genre = query.genre?.toLowerCase();
     if (genre !== undefined && !this.genreByKey.has(genre)) throw badInput('genre', `must be one of ${this.sortedGenres.join(', ')}`, query.genre);
     const needle = query.search?.toLowerCase() ?? '';
@@ -122,10 +179,13 @@ export class MovieCatalog {
       if (needle !== '' && !movie.title.toLowerCase().includes(needle)) continue;
       if (genre !== undefined && !movie.genres.some((g) => g.toLowerCase() === genre)) continue;
       found.push(movie);
-      if (found.length === limit) break;
     }
     return found;
   }
+}
+
+function checkPageSize(argument: string, size: number, most: number): void {
+  if (!Number.isInteger(size) || size < 1 || size > most) throw badInput(argument, `must be between 1 and ${most}`, size);
 }
 
 /** Reads and validates a catalog file; errors name the file. */

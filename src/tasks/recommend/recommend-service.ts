@@ -6,7 +6,7 @@
 import { GatewayError, badInput } from '../../errors/gateway-error.js';
 import type { ModelRegistry, PrepareContext, ServingModel } from '../../models/registry.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
-import { loadMovieCatalog, type Movie, type MovieCatalog } from './catalog.js';
+import { loadMovieCatalog, type Movie, type MovieCatalog, type MoviePage } from './catalog.js';
 import { decodeRecommendations, encodeRecommendationRequest, maxLimit } from './recommend-codec.js';
 
 export interface MovieRating {
@@ -52,6 +52,11 @@ export class RecommendService {
   /** Catalog search: title substring and genre, both case-insensitive. */
   movies(query: { search?: string | null; genre?: string | null; limit: number }): Movie[] {
     return this.catalogOf(this.serving()).search({ search: query.search ?? undefined, genre: query.genre ?? undefined, limit: query.limit });
+  }
+
+  /** One page of the same search, after a cursor (Relay connection). */
+  moviePage(query: { search?: string | null; genre?: string | null; first: number; after?: string | null }): MoviePage {
+    return this.catalogOf(this.serving()).page({ search: query.search ?? undefined, genre: query.genre ?? undefined, first: query.first, after: query.after ?? undefined });
   }
 
   /** prepare, infer on the model's batcher, decode. */
