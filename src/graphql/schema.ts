@@ -4,6 +4,7 @@
  */
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
+import type { GraphQLObjectType } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import type { ModelRegistry } from '../models/registry.js';
 import type { PredictService } from '../tasks/predict/predict-service.js';
@@ -35,9 +36,17 @@ export async function buildGatewaySchema(services: SchemaServices): Promise<Grap
       return resolver;
     },
   };
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [PredictionResolver, SentimentResolver, MoviesResolver, ModelsResolver],
     container,
     validate: false,
   });
+  // type-graphql gives the root types no description; the IDE's documentation starts from them.
+  describeRootType(schema.getQueryType(), 'Predictions, recommendations, sentiment and what the model repository holds. Every root field is nullable: one failing field is null with its error in `errors`, and the others still answer.');
+  describeRootType(schema.getMutationType(), 'Model control: load, replace and unload models while serving (scope admin).');
+  return schema;
+}
+
+function describeRootType(type: GraphQLObjectType | null | undefined, description: string): void {
+  if (type && !type.description) type.description = description;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codesOf, startTestServer, type TestServer } from '../support/gateway-server.js';
+import { codesOf, startTestServer, type GraphQLResponse, type TestServer } from '../support/gateway-server.js';
 
 type Movie = { id: string; title: string; year: number | null; genres: string[] };
 type Recommendations = { recommendMovies: { movie: Movie; score: number }[] | null };
@@ -76,9 +76,9 @@ describe('recommendMovies and movies over HTTP', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const response = await server.gql<Page>(PAGE, { after });
+      const response: GraphQLResponse<Page> = await server.gql<Page>(PAGE, { after });
       expect(response.body.errors).toBeUndefined();
-      const page = response.body.data!.moviesConnection;
+      const page: Page['moviesConnection'] = response.body.data!.moviesConnection;
       pages += 1;
       seen.push(...page.edges.map((edge) => edge.node.id));
       expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)?.cursor ?? null);

@@ -20,13 +20,13 @@ export class TensorInfo {
 
 @ObjectType({ description: 'One output a model is read from.', simpleResolvers: true })
 export class OutputInfo {
-  @Field(() => String)
+  @Field(() => String, { description: 'The ONNX output name.' })
   name!: string;
 
   @Field(() => String, { description: 'logits, probabilities, values, indices or scores.' })
   kind!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the output carries, for models with several (e.g. "indices", "scores").' })
   role!: string | null;
 }
 
@@ -47,7 +47,7 @@ export class BatchingInfo {
 
 @ObjectType({ description: 'One version folder of a model.', simpleResolvers: true })
 export class ModelVersionInfo {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The version number: the name of its folder.' })
   version!: number;
 
   @Field(() => String, { description: 'LOADING, READY or FAILED.' })
@@ -68,7 +68,7 @@ export class ModelVersionInfo {
 
 @ObjectType({ description: 'A model of the repository, ready or not.', simpleResolvers: true })
 export class ModelInfo {
-  @Field(() => String)
+  @Field(() => String, { description: 'The model name: the name of its folder in the repository.' })
   name!: string;
 
   @Field(() => String, {
@@ -76,7 +76,7 @@ export class ModelInfo {
   })
   task!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "What the model predicts, in what units, trained on what: the manifest's description." })
   description!: string | null;
 
   @Field(() => String, { description: 'READY, DEGRADED (some versions failed), FAILED or LOADING.' })
@@ -103,13 +103,13 @@ export class ModelInfo {
   @Field(() => [String], { nullable: true, description: 'Classifiers: the labels, in output order.' })
   labels!: string[] | null;
 
-  @Field(() => [TensorInfo], { nullable: true })
+  @Field(() => [TensorInfo], { nullable: true, description: 'The ONNX inputs the model is fed, from the manifest (checked against the graph).' })
   inputs!: TensorInfo[] | null;
 
-  @Field(() => [OutputInfo], { nullable: true })
+  @Field(() => [OutputInfo], { nullable: true, description: 'The ONNX outputs the answer is read from.' })
   outputs!: OutputInfo[] | null;
 
-  @Field(() => BatchingInfo, { nullable: true })
+  @Field(() => BatchingInfo, { nullable: true, description: "The model's dynamic batching settings." })
   batching!: BatchingInfo | null;
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'Provenance from the manifest: training data, split, held-out metrics.' })

@@ -7,7 +7,7 @@ export class Movie {
   @Field(() => ID, { description: 'Stable catalog id, e.g. "m0001".' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The title, as the catalog spells it.' })
   title!: string;
 
   @Field(() => Int, { nullable: true, description: 'Release year.' })
@@ -19,7 +19,7 @@ export class Movie {
 
 @ObjectType({ description: 'One recommended movie.', simpleResolvers: true })
 export class MovieRecommendation {
-  @Field(() => Movie)
+  @Field(() => Movie, { description: 'The recommended movie.' })
   movie!: Movie;
 
   @Field(() => Float, { description: "The model's score: higher is a stronger recommendation (comparable within one answer only)." })

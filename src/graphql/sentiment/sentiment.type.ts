@@ -7,7 +7,15 @@ export enum SentimentLabel {
   POSITIVE = 'POSITIVE',
 }
 
-registerEnumType(SentimentLabel, { name: 'SentimentLabel', description: 'The sentiment of a text.' });
+registerEnumType(SentimentLabel, {
+  name: 'SentimentLabel',
+  description: 'The sentiment of a text.',
+  valuesConfig: {
+    NEGATIVE: { description: 'The text expresses a negative opinion.' },
+    NEUTRAL: { description: 'The text expresses no clear opinion either way.' },
+    POSITIVE: { description: 'The text expresses a positive opinion.' },
+  },
+});
 
 // simpleResolvers: these types are plain data, so graphql-js's default resolver reads each field;
 // type-graphql would otherwise wrap every field in a resolver of its own (a closure and a call per value).
