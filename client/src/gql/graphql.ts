@@ -24,8 +24,11 @@ export type MovieRatingInput = {
 
 /** The sentiment of a text. */
 export type SentimentLabel =
+  /** The text expresses a negative opinion. */
   | 'NEGATIVE'
+  /** The text expresses no clear opinion either way. */
   | 'NEUTRAL'
+  /** The text expresses a positive opinion. */
   | 'POSITIVE';
 
 export type ModelsQueryVariables = Exact<{ [key: string]: never; }>;
