@@ -167,4 +167,19 @@ describe.skipIf(skipReason !== undefined)('in headless Chromium', () => {
     expect(foreignRequests(requests, server.origin)).toEqual([]);
     await page.close();
   });
+
+  it('demo: a refused key is reported once, in the banner under the key field, not again in the panel', { timeout: 90_000 }, async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/demo/`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.getByTestId('api-key').fill('gwk_nope_wrong');
+    await page.getByTestId('review-input').fill('What a wonderful film!');
+    const answered = page.waitForResponse((response) => response.request().postData()?.includes('ReviewSentiment') === true);
+    await page.getByTestId('analyze').click();
+    expect((await answered).status()).toBe(401);
+    await expect.poll(async () => (await page.locator('body').innerText()).match(/UNAUTHENTICATED/g)?.length ?? 0).toBe(1);
+    expect(await page.locator('body').innerText()).toMatch(/UNAUTHENTICATED unknown API key\. Check the API key above\./);
+    expect(await page.getByTestId('errors').count()).toBe(0);
+    await page.close();
+  });
 });

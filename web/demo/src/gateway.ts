@@ -50,12 +50,16 @@ function operationNamesIn(body: BodyInit | null | undefined): string[] {
   }
 }
 
-/** The errors of one interaction, code first, for the panel that made it. */
+/**
+ * The errors of one interaction, code first, for the panel that made it. Errors about the caller (a
+ * refused key, a spent budget) are left out: the banner under the key field already shows them.
+ */
 export function errorList(errors: readonly GatewayRequestError[]): HTMLElement | null {
-  if (errors.length === 0) return null;
+  const own = errors.filter((error) => !CALLER_ERRORS.has(error.code));
+  if (own.length === 0) return null;
   return h(
     'ul',
     { class: 'errors', 'data-testid': 'errors' },
-    ...errors.map((error) => h('li', {}, h('code', {}, error.code), ' ', error.message)),
+    ...own.map((error) => h('li', {}, h('code', {}, error.code), ' ', error.message)),
   );
 }
