@@ -1,0 +1,28 @@
+/**
+ * The README's curl examples, run against a real server: each `curl ... -d '<body>'` followed by a
+ * `# <answer>` line must get exactly that answer, so the documentation shows real values.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './support/gateway-server.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const EXAMPLE = /curl -s http:\/\/127\.0\.0\.1:4000\/graphql[^\n]*\\\n\s*-d '([^']+)'\n# (\{.*\})\n/g;
+const examples = [...readme.matchAll(EXAMPLE)].map((match) => ({ body: match[1], answer: match[2] }));
+
+describe('README curl examples', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('exist', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each(examples)('answer exactly what the README says: $answer', async ({ body, answer }) => {
+    const response = await fetch(`${server.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'dev-key' }, body });
+    expect(await response.json()).toEqual(JSON.parse(answer));
+  });
+});
