@@ -16,6 +16,7 @@ import { isGatewayError } from '../errors/gateway-error.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter, toRequestError } from '../graphql/errors.js';
 import { useIntrospectionPolicy } from '../graphql/introspection-policy.js';
+import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
 import { useItemBudget } from '../graphql/item-budget.plugin.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
 import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
@@ -117,7 +118,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       onUnexpected: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
       onFormatted: (code) => metrics.errors.inc({ code }),
     }),
-    validationRules: queryLimits.validationRules,
+    validationRules: [...queryLimits.validationRules, KnownOperationTypesRule],
     plugins: [
       fastifyApolloDrainPlugin(app),
       // Apollo's landing page loads from a CDN; client.routes serves an IDE from this server instead.
