@@ -3,8 +3,11 @@
  * item 13), against a production-mode server over real HTTP: same status, same code, and the same
  * bytes apart from the name, whatever else the request gets wrong.
  */
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProductionGateway, type ProductionGateway } from '../support/production-gateway.js';
+import { TempRepository, linearManifest } from '../support/temp-repository.js';
+import { linearModel } from '../support/tiny-models.js';
 
 const PIXELS = `[${Array(784).fill(0).join(',')}]`;
 const NAME = '@@MODEL@@';
@@ -72,5 +75,38 @@ describe('a model the caller may not call looks exactly like one that does not e
     const response = await gateway.server.gql<{ predict: { label: string }[] }>(SHAPES['a tensor instance']('digits'), undefined, gateway.as('digits'));
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data!.predict).toHaveLength(1);
+  });
+});
+
+describe('a model whose manifest names its own scope does not show that scope to others (production)', () => {
+  let gateway: ProductionGateway;
+  const repository = new TempRepository()
+    .manifest('clinic-model', linearManifest({ scopes: ['predict:clinic'] }))
+    .version('clinic-model', 1, linearModel())
+    .manifest('public-model', linearManifest())
+    .version('public-model', 1, linearModel());
+  beforeAll(async () => {
+    gateway = await startProductionGateway({ iris: ['predict:public-model'], clinic: ['predict:clinic'] }, { MODELS_DIR: repository.root });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    rmSync(repository.root, { recursive: true, force: true });
+  });
+
+  const ask = async (model: string, key: string) => {
+    const response = await fetch(`${gateway.server.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...gateway.as(key) },
+      body: JSON.stringify({ query: `{ predict(model: "${model}", instances: [{ features: { a: 1, b: 2 } }]) { label } }` }),
+    });
+    return { status: response.status, text: (await response.text()).split(model).join(NAME) };
+  };
+
+  it('names predict:<name> in the denial, as for a missing model, never the manifest\'s "predict:clinic"', async () => {
+    const hidden = await ask('clinic-model', 'iris');
+    expect(hidden).toEqual(await ask('nope-models0', 'iris'));
+    expect(hidden.text).not.toContain('clinic');
+    expect(JSON.parse(hidden.text).errors[0]).toMatchObject({ message: `Query.predict needs scope "predict:${NAME}", which this caller does not have`, extensions: { code: 'FORBIDDEN' } });
+    expect(JSON.parse((await ask('clinic-model', 'clinic')).text).errors).toBeUndefined();
   });
 });
