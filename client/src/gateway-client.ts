@@ -12,6 +12,9 @@
  *   MAX_BATCHED_OPERATIONS (default 10) with HTTP 400, so keep `batchMax` at or below it.
  * - Errors: `gatewayErrorsOf` turns whatever Apollo reports (GraphQL errors with `extensions.code`,
  *   HTTP errors, network failures) into GatewayRequestErrors whose `code` is typed.
+ * - Persisted documents (`persistedDocuments: true`): each operation is sent as its build-time hash
+ *   (`npm run codegen` puts it in the document's `__meta__`), for a gateway that runs
+ *   PERSISTED_DOCUMENTS=allow or only with the persisted-documents.json of the same build.
  */
 import {
   ApolloClient,
@@ -26,6 +29,8 @@ import {
 import { BatchHttpLink } from '@apollo/client/link/batch-http';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { print, type DocumentNode } from 'graphql';
 
 /** Every `extensions.code` the gateway sends (its error catalogue; a test keeps the two in step). */
 export const GATEWAY_ERROR_CODES = [
@@ -49,6 +54,7 @@ export const GATEWAY_ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_DOCUMENT_REQUIRED',
 ] as const;
 
 export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
@@ -145,6 +151,12 @@ export interface GatewayClientOptions {
   readonly onErrors?: (errors: GatewayRequestError[], operationName: string | undefined) => void;
   /** A fetch implementation (default: the global one). */
   readonly fetch?: typeof fetch;
+  /**
+   * Send each operation as the hash of its registered document (an automatic persisted query) instead
+   * of its text. Only for a gateway that knows this build's persisted-documents.json
+   * (PERSISTED_DOCUMENTS=allow or only): elsewhere its unknown hashes fail. @default false
+   */
+  readonly persistedDocuments?: boolean;
 }
 
 export function createGatewayClient(options: GatewayClientOptions): ApolloClient {
@@ -163,13 +175,25 @@ export function createGatewayClient(options: GatewayClientOptions): ApolloClient
     batchInterval: options.batchInterval ?? 10,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const persisted = options.persistedDocuments ? [new PersistedQueryLink({ generateHash: documentHash })] : [];
   return new ApolloClient({
-    link: ApolloLink.from([auth, errors, http]),
+    link: ApolloLink.from([auth, errors, ...persisted, http]),
     cache: new InMemoryCache({
       // Models are identified by name (they have no id field); movies by their `id`, as by default.
       typePolicies: { ModelInfo: { keyFields: ['name'] } },
     }),
   });
+}
+
+/**
+ * The hex SHA-256 the gateway knows a document by: the build-time hash codegen put in `__meta__`
+ * ("sha256:<hex>", of its normalized text), else that of the printed document (plain APQ).
+ */
+async function documentHash(document: DocumentNode): Promise<string> {
+  const registered = (document as { __meta__?: { hash?: unknown } }).__meta__?.hash;
+  if (typeof registered === 'string') return registered.replace(/^sha256:/, '');
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(print(document)));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** What `runQuery` resolves to: the data (a failed field is null) and every error, typed. */

@@ -19,7 +19,7 @@ import { statSync } from 'node:fs';
 import type { AuthConfig } from '../config/config.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { type ApiKeyFailureReason, ApiKeyStore, type KeysReloadResult } from './api-key-store.js';
-import { createJwtVerifier, type JwtFailureReason, type JwtVerifier, looksLikeJwt } from './jwt-verifier.js';
+import { MAX_SUBJECT_LENGTH, createJwtVerifier, type JwtFailureReason, type JwtVerifier, looksLikeJwt } from './jwt-verifier.js';
 import { ANONYMOUS, DEMO_SCOPES, type Principal } from './principal.js';
 
 /** The development-only demo key. */
@@ -46,6 +46,9 @@ export const UNAUTHENTICATED_REASONS: Readonly<Record<UnauthenticatedReason, str
   'token-wrong-audience': 'invalid token: wrong audience',
   'token-wrong-issuer': 'invalid token: wrong issuer',
   'token-missing-sub': 'invalid token: missing sub',
+  'token-sub-too-long': `invalid token: sub must be at most ${MAX_SUBJECT_LENGTH} characters`,
+  'token-missing-exp': 'invalid token: must carry exp (an expiry time)',
+  'token-lifetime-too-long': 'invalid token: must expire within the maximum token age (from iat and from now), but lives longer',
   'token-invalid-claim': 'invalid token: invalid claim',
   'token-keys-unavailable': 'cannot verify token: signing keys unavailable, retry later',
 };

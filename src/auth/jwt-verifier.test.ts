@@ -81,6 +81,25 @@ describe('HS256', () => {
     expect(reasonOf(await verifier.verify(await hs256({ ...valid(), sub: '' })))).toBe('token-missing-sub');
   });
 
+  it('requires exp, and refuses a token that lives longer than the maximum age (a day by default)', async () => {
+    const { exp: _exp, ...withoutExp } = valid();
+    expect(reasonOf(await verifier.verify(await hs256(withoutExp)))).toBe('token-missing-exp');
+    expect(reasonOf(await verifier.verify(await hs256({ ...withoutExp, iat: nowSeconds() })))).toBe('token-missing-exp');
+    // By its own word (exp - iat), by what is left of it (exp - now, also without iat or with iat in the future).
+    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), iat: nowSeconds() - 3600, exp: nowSeconds() + 86_400 })))).toBe('token-lifetime-too-long');
+    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), exp: nowSeconds() + 10 * 365 * 86_400 })))).toBe('token-lifetime-too-long');
+    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), iat: nowSeconds() + 30 * 86_400, exp: nowSeconds() + 31 * 86_400 })))).toBe('token-lifetime-too-long');
+    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), iat: nowSeconds(), exp: nowSeconds() + 86_400 })))).toBe('ok');
+    const hourly = createJwtVerifier({ secret: SECRET, maxAgeSeconds: 3600 });
+    expect(reasonOf(await hourly.verify(await hs256({ ...valid(), exp: nowSeconds() + 7200 })))).toBe('token-lifetime-too-long');
+    expect(reasonOf(await hourly.verify(await hs256({ ...valid(), exp: nowSeconds() + 3000 })))).toBe('ok');
+  });
+
+  it('refuses a sub longer than 256 characters (it becomes the logged principal and the rate-limit key)', async () => {
+    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), sub: 'u'.repeat(256) })))).toBe('ok');
+    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), sub: 'u'.repeat(257) })))).toBe('token-sub-too-long');
+  });
+
   it('reads scopes from a scopes array too, and refuses scope claims of the wrong type', async () => {
     const { scope: _scope, ...base } = valid();
     const fromArray = await verifier.verify(await hs256({ ...base, scopes: ['recommend', 'models:read'] }));

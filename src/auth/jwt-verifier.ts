@@ -11,6 +11,13 @@ export const SECRET_ALGORITHMS = ['HS256'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
 /** Leeway for `exp` and `nbf`: clocks of issuers and gateways drift. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
+/** Default longest token life: a day. A token without `exp` would otherwise be good forever. */
+export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 86_400;
+/**
+ * Longest `sub` accepted: it becomes the principal id, which is logged and keys the rate limiter, so a
+ * 5,000-character one would be both a huge log field and a key of the caller's choosing.
+ */
+export const MAX_SUBJECT_LENGTH = 256;
 
 /** Three base64url segments (the third is empty in an unsigned `alg: none` token, still a JWT to refuse). */
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -30,6 +37,11 @@ export interface JwtVerifierOptions {
   /** Required `aud` (one of the token's audiences) when set. */
   readonly audience?: string;
   readonly clockToleranceSeconds?: number;
+  /**
+   * Longest life a token may have, in seconds: `exp` is required, and neither `exp - iat` nor
+   * `exp - now` may exceed it (plus the clock tolerance). @default 86400
+   */
+  readonly maxAgeSeconds?: number;
   /** How long fetched JWKS keys stay cached (default 10 minutes). */
   readonly jwksCacheMaxAgeMs?: number;
   /** HTTP timeout for fetching the JWKS (default 5 s). */
@@ -48,6 +60,9 @@ export type JwtFailureReason =
   | 'token-wrong-audience'
   | 'token-wrong-issuer'
   | 'token-missing-sub'
+  | 'token-sub-too-long'
+  | 'token-missing-exp'
+  | 'token-lifetime-too-long'
   | 'token-invalid-claim'
   | 'token-keys-unavailable';
 
@@ -81,8 +96,11 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
           timeoutDuration: options.jwksTimeoutMs ?? 5_000,
         });
 
+  const clockTolerance = options.clockToleranceSeconds ?? CLOCK_TOLERANCE_SECONDS;
+  const maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS;
   const claimOptions = (): JWTVerifyOptions => ({
-    clockTolerance: options.clockToleranceSeconds ?? CLOCK_TOLERANCE_SECONDS,
+    clockTolerance,
+    requiredClaims: ['exp'],
     ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
     ...(options.audience !== undefined ? { audience: options.audience } : {}),
     ...(options.now ? { currentDate: options.now() } : {}),
@@ -107,7 +125,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     } catch (error) {
       return failure(error, useJwks);
     }
-    return principalFrom(payload);
+    const nowSeconds = (options.now?.() ?? new Date()).getTime() / 1000;
+    return checkLifetime(payload, nowSeconds, maxAgeSeconds + clockTolerance) ?? principalFrom(payload);
   }
 
   const describe = () => {
@@ -121,9 +140,22 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   return { verify, describe };
 }
 
+/**
+ * A refusal when the token may live longer than `maxSeconds`, by what it says (`exp - iat`) or from now
+ * (`exp - now`, which also covers a token without `iat` or with one in the future); jose has checked
+ * that `exp` is present and a number.
+ */
+function checkLifetime(payload: JWTPayload, nowSeconds: number, maxSeconds: number): JwtVerification | undefined {
+  const { exp, iat } = payload;
+  if (typeof exp !== 'number') return { ok: false, reason: 'token-missing-exp' };
+  if (exp - nowSeconds > maxSeconds || (typeof iat === 'number' && exp - iat > maxSeconds)) return { ok: false, reason: 'token-lifetime-too-long' };
+  return undefined;
+}
+
 /** Scopes from `scope` (space-separated, RFC 8693 / OAuth style) and/or `scopes` (string array). */
 function principalFrom(payload: JWTPayload): JwtVerification {
   if (typeof payload.sub !== 'string' || payload.sub === '') return { ok: false, reason: 'token-missing-sub' };
+  if (payload.sub.length > MAX_SUBJECT_LENGTH) return { ok: false, reason: 'token-sub-too-long' };
   const scopes = new Set<string>();
   const { scope, scopes: scopeList } = payload as { scope?: unknown; scopes?: unknown };
   if (scope !== undefined) {
@@ -151,6 +183,7 @@ function principalFrom(payload: JWTPayload): JwtVerification {
 function failure(error: unknown, viaJwks: boolean): JwtVerification {
   if (error instanceof errors.JWTExpired) return { ok: false, reason: 'token-expired' };
   if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'exp' && error.reason === 'missing') return { ok: false, reason: 'token-missing-exp' };
     switch (error.claim) {
       case 'nbf':
         return { ok: false, reason: 'token-not-yet-valid' };

@@ -7,7 +7,7 @@
 import { allow, deny, rule, shield } from 'graphql-shield';
 import { isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { applyMiddlewareToDeclaredResolvers } from 'graphql-middleware';
-import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
+import { GatewayError, MAX_ECHOED_NAME_CHARACTERS, describeValue, echoedDetail, isGatewayError } from '../errors/gateway-error.js';
 import type { ModelRegistry } from '../models/registry.js';
 import { canCallModel, modelScopes } from './model-access.js';
 import { hasScope, isAuthenticated, type Principal } from './principal.js';
@@ -44,10 +44,15 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
     return modelRule;
   };
 
-  // Depends on the `model` argument: evaluated once per predict field (never per instance).
-  const canPredict = rule('predict', { cache: 'no_cache' })((_parent, args: { model: string }, { principal }: AuthorizedContext, info: GraphQLResolveInfo) =>
-    modelDecision(principal, args.model, info),
-  );
+  // Depends on the `model` argument: evaluated once per predict field (never per instance). A model the
+  // caller may not call is answered exactly as one that does not exist (`models` hides it too), so a
+  // key cannot learn which restricted models a repository holds: what a missing model of that name
+  // would get, MODEL_NOT_FOUND or the denial naming the default scope `predict:<name>`.
+  const canPredict = rule('predict', { cache: 'no_cache' })((_parent, args: { model: string }, { principal }: AuthorizedContext, info: GraphQLResolveInfo) => {
+    const { model } = args;
+    if (registry.has(model) && canCallModel(principal, model, registry.manifestOf(model))) return true;
+    return canCallModel(principal, model, undefined) ? registry.notFound(model) : denial(principal, modelScopes(model, undefined).scopes, info);
+  });
 
   function modelDecision(principal: Principal, model: string, info: GraphQLResolveInfo): true | GatewayError {
     const manifest = registry.manifestOf(model);
@@ -114,14 +119,18 @@ export function applyPermissions(schema: GraphQLSchema, options: PermissionsOpti
   return applyMiddlewareToDeclaredResolvers(schema, middleware);
 }
 
-/** UNAUTHENTICATED for the anonymous, FORBIDDEN naming the scopes (any one would do) for everyone else. */
+/**
+ * UNAUTHENTICATED for the anonymous, FORBIDDEN naming the scopes (any one would do) for everyone else.
+ * A scope may hold the caller's model name (`predict:<name>`), so it is echoed bounded.
+ */
 export function denial(principal: Principal, scopes: readonly string[], info: GraphQLResolveInfo): GatewayError {
   const field = `${info.parentType.name}.${info.fieldName}`;
-  const needed = scopes.map((scope) => `"${scope}"`).join(' or ');
+  const needed = scopes.map((scope) => describeValue(scope, MAX_ECHOED_NAME_CHARACTERS)).join(' or ');
+  const details = { scopes: scopes.map((scope) => echoedDetail(scope, MAX_ECHOED_NAME_CHARACTERS)) };
   if (!isAuthenticated(principal)) {
-    return new GatewayError('UNAUTHENTICATED', `${field} needs credentials with scope ${needed}: send an API key (x-api-key) or a bearer token`, { scopes });
+    return new GatewayError('UNAUTHENTICATED', `${field} needs credentials with scope ${needed}: send an API key (x-api-key) or a bearer token`, details);
   }
-  return new GatewayError('FORBIDDEN', `${field} needs scope ${needed}, which this caller does not have`, { scopes });
+  return new GatewayError('FORBIDDEN', `${field} needs scope ${needed}, which this caller does not have`, details);
 }
 
 function closedField(principal: Principal, info: GraphQLResolveInfo): GatewayError {

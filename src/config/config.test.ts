@@ -61,9 +61,9 @@ describe('loadConfig: auth', () => {
       INTROSPECTION: 'off',
     }).auth;
     expect(auth.apiKeysFile).toMatch(/^\/.*config\/keys\.json$/);
-    expect(auth.jwt).toEqual({ secret, jwksUrl: 'https://id.example/.well-known/jwks.json', issuer: 'https://id.example', audience: 'gateway' });
+    expect(auth.jwt).toEqual({ secret, jwksUrl: 'https://id.example/.well-known/jwks.json', issuer: 'https://id.example', audience: 'gateway', maxAgeSeconds: 86_400 });
     expect(auth.introspection).toBe('off');
-    expect(loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:9999/jwks' }).auth.jwt).toEqual({ jwksUrl: 'http://127.0.0.1:9999/jwks' });
+    expect(loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:9999/jwks', AUTH_JWT_MAX_AGE_SECONDS: '3600' }).auth.jwt).toEqual({ jwksUrl: 'http://127.0.0.1:9999/jwks', maxAgeSeconds: 3600 });
   });
 
   it('reports every bad auth value with its variable, never echoing the secret', () => {
@@ -95,6 +95,25 @@ describe('loadConfig: auth', () => {
     expect(problems).toHaveLength(3);
     expect(problems).toContain('AUTH_JWT_ISSUER: needs AUTH_JWT_SECRET or AUTH_JWKS_URL to take effect, but got "https://id.example"');
     expect(problems).toContain('AUTH_JWT_AUDIENCE: needs AUTH_JWT_SECRET or AUTH_JWKS_URL to take effect, but got "gateway"');
+  });
+
+  it('reads the persisted documents mode and manifest, each needing the other', () => {
+    expect(loadConfig({}).persistedDocuments).toEqual({ mode: 'off' });
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS_FILE: 'k.json' }).persistedDocuments).toEqual({ mode: 'off' });
+    expect(loadConfig({ PERSISTED_DOCUMENTS: 'only', PERSISTED_DOCUMENTS_FILE: 'docs.json' }).persistedDocuments).toEqual({ mode: 'only', file: expect.stringMatching(/^\/.*docs\.json$/) });
+    let error: unknown;
+    try {
+      loadConfig({ PERSISTED_DOCUMENTS: 'allow', AUTH_JWT_MAX_AGE_SECONDS: '0' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'AUTH_JWT_MAX_AGE_SECONDS: must be positive, but got "0"',
+      'AUTH_JWT_MAX_AGE_SECONDS: needs AUTH_JWT_SECRET or AUTH_JWKS_URL to take effect, but got "0"',
+      'PERSISTED_DOCUMENTS: needs PERSISTED_DOCUMENTS_FILE (the persisted-documents.json codegen writes), but got "allow"',
+    ]);
+    expect(() => loadConfig({ PERSISTED_DOCUMENTS_FILE: 'docs.json' })).toThrow('PERSISTED_DOCUMENTS_FILE: needs PERSISTED_DOCUMENTS=allow or only to take effect, but got "docs.json"');
+    expect(() => loadConfig({ PERSISTED_DOCUMENTS: 'some' })).toThrow('PERSISTED_DOCUMENTS: must be one of off, allow, only, but got "some"');
   });
 
   it('refuses to switch authorization off in production', () => {

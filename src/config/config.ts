@@ -8,6 +8,7 @@ import { z } from 'zod';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const INTROSPECTION_MODES = ['authenticated', 'admin', 'public', 'off'] as const;
+const PERSISTED_DOCUMENTS_MODES = ['off', 'allow', 'only'] as const;
 /** Variables whose values never appear in error messages (they would end up in logs). */
 const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET']);
 
@@ -47,15 +48,22 @@ const EnvSchema = z.object({
   /** Required `iss` / `aud` of Bearer JWTs. */
   AUTH_JWT_ISSUER: z.string().min(1, 'must not be empty').optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1, 'must not be empty').optional(),
+  /** Longest life a Bearer JWT may have (`exp` - `iat`, and `exp` - now); `exp` is required. */
+  AUTH_JWT_MAX_AGE_SECONDS: positiveInt().default(86_400),
   /** Who may run introspection queries (default: authenticated in development/test, admin in production). */
   INTROSPECTION: z.enum(INTROSPECTION_MODES, { error: `must be one of ${INTROSPECTION_MODES.join(', ')}` }).optional(),
   /** `off` skips graphql-shield entirely: for measuring its cost only; refused in production. */
   AUTHORIZATION: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   /** The browser IDE at / and /graphql and the demo page at /demo (default: on outside production, off in production). */
   IDE: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
+  /** Documents registered at build time (src/graphql/persisted-documents.ts): off, allow, or only them. */
+  PERSISTED_DOCUMENTS: z.enum(PERSISTED_DOCUMENTS_MODES, { error: `must be one of ${PERSISTED_DOCUMENTS_MODES.join(', ')}` }).default('off'),
+  /** Their manifest, as GraphQL Code Generator's client preset writes it (persisted-documents.json). */
+  PERSISTED_DOCUMENTS_FILE: z.string().min(1, 'must not be empty').optional(),
 });
 
 export type IntrospectionMode = (typeof INTROSPECTION_MODES)[number];
+export type PersistedDocumentsMode = (typeof PERSISTED_DOCUMENTS_MODES)[number];
 
 /** Authentication settings (`createAuthenticator(config.auth)`), plus the introspection policy the API layer applies. */
 export interface AuthConfig {
@@ -69,6 +77,8 @@ export interface AuthConfig {
     readonly jwksUrl?: string;
     readonly issuer?: string;
     readonly audience?: string;
+    /** Longest token life accepted, in seconds (tokens without `exp` are refused). */
+    readonly maxAgeSeconds: number;
   };
   readonly introspection: IntrospectionMode;
   /** Whether graphql-shield applies (always in production). */
@@ -95,6 +105,8 @@ export interface Config {
   readonly auth: AuthConfig;
   /** Serve the GraphQL IDE (GET / and browser GETs of /graphql) and the demo page (/demo). */
   readonly ide: boolean;
+  /** Which documents run: any (`off`), registered ones by hash plus any other (`allow`), only registered ones (`only`). */
+  readonly persistedDocuments: { readonly mode: PersistedDocumentsMode; readonly file?: string };
 }
 
 export class ConfigError extends Error {
@@ -142,6 +154,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
               ...(e.AUTH_JWKS_URL !== undefined ? { jwksUrl: e.AUTH_JWKS_URL } : {}),
               ...(e.AUTH_JWT_ISSUER !== undefined ? { issuer: e.AUTH_JWT_ISSUER } : {}),
               ...(e.AUTH_JWT_AUDIENCE !== undefined ? { audience: e.AUTH_JWT_AUDIENCE } : {}),
+              maxAgeSeconds: e.AUTH_JWT_MAX_AGE_SECONDS,
             },
           }
         : {}),
@@ -149,6 +162,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       authorization: e.AUTHORIZATION === 'on',
     },
     ide: e.IDE === undefined ? e.NODE_ENV !== 'production' : e.IDE === 'on',
+    persistedDocuments: { mode: e.PERSISTED_DOCUMENTS, ...(e.PERSISTED_DOCUMENTS_FILE !== undefined ? { file: resolve(e.PERSISTED_DOCUMENTS_FILE) } : {}) },
   };
 }
 
@@ -162,9 +176,17 @@ function formatProblem(name: string, message: string, present: Readonly<Record<s
 function crossFieldProblems(present: Readonly<Record<string, string | undefined>>): string[] {
   // Issuer/audience checks without a way to verify tokens would silently do nothing.
   const jwtConfigured = present.AUTH_JWT_SECRET !== undefined || present.AUTH_JWKS_URL !== undefined;
-  const problems = ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']
+  const problems = ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_MAX_AGE_SECONDS']
     .filter((name) => present[name] !== undefined && !jwtConfigured)
     .map((name) => formatProblem(name, 'needs AUTH_JWT_SECRET or AUTH_JWKS_URL to take effect', present));
+  // A mode that reads registered documents needs their manifest, and a manifest needs such a mode.
+  const readsManifest = present.PERSISTED_DOCUMENTS === 'allow' || present.PERSISTED_DOCUMENTS === 'only';
+  if (readsManifest && present.PERSISTED_DOCUMENTS_FILE === undefined) {
+    problems.push(formatProblem('PERSISTED_DOCUMENTS', 'needs PERSISTED_DOCUMENTS_FILE (the persisted-documents.json codegen writes)', present));
+  }
+  if (!readsManifest && present.PERSISTED_DOCUMENTS_FILE !== undefined) {
+    problems.push(formatProblem('PERSISTED_DOCUMENTS_FILE', 'needs PERSISTED_DOCUMENTS=allow or only to take effect', present));
+  }
   if (present.AUTHORIZATION === 'off' && present.NODE_ENV === 'production') {
     problems.push(formatProblem('AUTHORIZATION', 'must be on in production (off exists to measure its cost)', present));
   }

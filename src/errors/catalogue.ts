@@ -85,6 +85,11 @@ export const ERROR_CATALOGUE = {
     area: 'graphql',
     meaning: 'The document has several operations and `operationName` does not pick one.',
   },
+  PERSISTED_DOCUMENT_REQUIRED: {
+    status: 400,
+    area: 'graphql',
+    meaning: 'With `PERSISTED_DOCUMENTS=only`, the document is not one registered at build time; send a registered document (its hash as `extensions.persistedQuery`).',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -32,15 +32,36 @@ export function badInput(path: string, expectation: string, got?: unknown): Gate
   return new GatewayError('BAD_USER_INPUT', `${path}: ${expectation}${suffix}`, { path });
 }
 
-/** A short, safe rendering of an offending value for error messages (never the whole of a big input). */
-export function describeValue(value: unknown): string {
+/** The longest caller string an error shows verbatim; longer ones are described by their length. */
+export const MAX_ECHOED_CHARACTERS = 40;
+/** The same for names a caller gives (models, scopes, operations): real ones may be longer than a value. */
+export const MAX_ECHOED_NAME_CHARACTERS = 128;
+
+/**
+ * A short, safe rendering of an offending value for error messages (never the whole of a big input).
+ * Strings up to `maxCharacters` are shown whole.
+ */
+export function describeValue(value: unknown, maxCharacters = MAX_ECHOED_CHARACTERS): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (typeof value === 'string') {
-    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+    return value.length > maxCharacters ? `a string of ${value.length} characters` : JSON.stringify(value);
   }
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return 'an object';
   return typeof value;
+}
+
+/**
+ * A caller's string as a machine-readable detail (`extensions`): itself when short, else what
+ * `describeValue` says of it, so no error carries a big input twice (message and extensions).
+ */
+export function echoedDetail(value: string, maxCharacters = MAX_ECHOED_CHARACTERS): string {
+  return value.length > maxCharacters ? describeValue(value, maxCharacters) : value;
+}
+
+/** `.key` for a path in a message, or `[<description>]` when the caller's key is long or not a plain name. */
+export function pathSegment(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && key.length <= MAX_ECHOED_CHARACTERS ? `.${key}` : `[${describeValue(key)}]`;
 }

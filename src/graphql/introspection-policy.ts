@@ -1,6 +1,8 @@
 /**
  * Who may run introspection (`__schema`, `__type`): an Apollo plugin, because Apollo's own switch is
- * all-or-nothing. `__typename` is always allowed.
+ * all-or-nothing. `__typename` is always allowed. Decided on every request, on the parsed document
+ * however it arrived (text, APQ hash, GET or POST), after authentication; not in a validation rule,
+ * whose result Apollo caches per document for every caller.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, BREAK, type DocumentNode } from 'graphql';
@@ -25,11 +27,13 @@ export function useIntrospectionPolicy({ mode }: IntrospectionPolicyOptions): Ap
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, contextValue }) {
+        async didResolveOperation({ source, document, contextValue }) {
           if (mode === 'public') return;
           // Cheap test first: most queries never mention introspection. `__typename` (which Apollo Client
           // adds to every selection set) must not match, or every such query would pay for a full visit.
-          if (!INTROSPECTION_FIELD.test(request.query ?? '')) return;
+          // It reads `source`, the text the document was parsed from, never `request.query`: that is
+          // empty on a hash-only persisted query (APQ), and reading it let cached introspection through.
+          if (!INTROSPECTION_FIELD.test(source)) return;
           if (!asksForIntrospection(document)) return;
           const principal = contextValue.principal;
           if (mode === 'authenticated' && isAuthenticated(principal)) return;

@@ -6,7 +6,7 @@
  */
 import type { Task } from './manifest.js';
 import { type ModelManifest } from './manifest.js';
-import { GatewayError, badInput } from '../errors/gateway-error.js';
+import { GatewayError, MAX_ECHOED_NAME_CHARACTERS, badInput, describeValue, echoedDetail } from '../errors/gateway-error.js';
 import { DynamicBatcher, type BatchScheduler, type BatchStats, type BatcherCounters } from '../scheduler/dynamic-batcher.js';
 import { InferencePool, type PoolCounters } from '../runtime/inference-pool.js';
 import { createBatchRunner } from '../runtime/batch-runner.js';
@@ -181,22 +181,33 @@ export class ModelRegistry {
     };
   }
 
+  /** Whether the repository holds a model called `name` (loaded or not). */
+  has(name: string): boolean {
+    return this.models.has(name);
+  }
+
+  /**
+   * The error for a model name the repository does not hold. Authorization answers with it for a model
+   * the caller may not call too, so that such a model looks exactly like one that does not exist.
+   */
+  notFound(name: string): GatewayError {
+    if (this.phase !== 'ready') return new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} is not available yet: the models are still loading`, { model: echoedDetail(name, MAX_ECHOED_NAME_CHARACTERS) });
+    return new GatewayError('MODEL_NOT_FOUND', `model ${describeName(name)} does not exist; the models query lists the available ones`, { model: echoedDetail(name, MAX_ECHOED_NAME_CHARACTERS) });
+  }
+
   /** The serving version for `name` (the default when `version` is omitted), or a typed error. */
   resolve(name: string, version?: number | null): ServingModel {
     const model = this.models.get(name);
-    if (!model) {
-      if (this.phase !== 'ready') throw new GatewayError('MODEL_UNAVAILABLE', `model "${name}" is not available yet: the models are still loading`, { model: name });
-      throw new GatewayError('MODEL_NOT_FOUND', `model "${name}" does not exist; the models query lists the available ones`, { model: name });
-    }
+    if (!model) throw this.notFound(name);
     if (model.scanned.failure) {
-      throw new GatewayError('MODEL_UNAVAILABLE', `model "${name}" failed to load: ${model.scanned.failure.message}`, { model: name, reason: model.scanned.failure.reason });
+      throw new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} failed to load: ${model.scanned.failure.message}`, { model: name, reason: model.scanned.failure.reason });
     }
     if (version !== undefined && version !== null) {
       if (!Number.isInteger(version) || version < 1) throw badInput('version', 'must be a positive integer', version);
       const state = model.versions.get(version);
       if (!state) {
         const known = [...model.versions.keys()].join(', ');
-        throw new GatewayError('MODEL_VERSION_NOT_FOUND', `model "${name}" has no version ${version}; its versions are ${known}`, { model: name, version });
+        throw new GatewayError('MODEL_VERSION_NOT_FOUND', `model ${describeName(name)} has no version ${version}; its versions are ${known}`, { model: name, version });
       }
       return this.servingOf(name, state);
     }
@@ -208,7 +219,7 @@ export class ModelRegistry {
     }
     const info = this.info(name)!;
     const why = info.status === 'LOADING' ? 'it is still loading' : `no version loaded: ${info.error?.message ?? 'unknown reason'}`;
-    throw new GatewayError('MODEL_UNAVAILABLE', `model "${name}" is not available: ${why}`, { model: name });
+    throw new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} is not available: ${why}`, { model: name });
   }
 
   /** The manifest of `name`, when it could be read (authorization asks this on every call). */
@@ -300,7 +311,7 @@ export class ModelRegistry {
   private servingOf(name: string, state: VersionState): ServingModel {
     if (state.serving) return state.serving;
     const why = state.status === 'LOADING' ? 'it is still loading' : `it failed to load: ${state.error?.message ?? 'unknown reason'}`;
-    throw new GatewayError('MODEL_UNAVAILABLE', `model "${name}" version ${state.scanned.version} is not available: ${why}`, {
+    throw new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} version ${state.scanned.version} is not available: ${why}`, {
       model: name,
       version: state.scanned.version,
       reason: state.error?.reason,
@@ -332,4 +343,9 @@ function itemValidator(manifest: ModelManifest): (item: ItemFeeds, index: number
       if (tensor.data.length !== elementCount(tensor.dims)) throw badInput(path, `must hold ${elementCount(tensor.dims)} values`, tensor.data.length);
     }
   };
+}
+
+/** A caller's model name in a message: whole when it could be a real one, else described by its length. */
+function describeName(name: string): string {
+  return describeValue(name, MAX_ECHOED_NAME_CHARACTERS);
 }

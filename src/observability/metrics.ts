@@ -66,7 +66,7 @@ export class GatewayMetrics {
     });
     this.graphqlDuration = new Histogram({
       name: 'gateway_graphql_request_duration_seconds',
-      help: 'GraphQL operations by operation name (at most 100 distinct, then "other") and outcome (ok, partial, error).',
+      help: 'GraphQL operations by operation name (authenticated callers only, at most 100 distinct, then "other") and outcome (ok, partial, error).',
       labelNames: ['operation', 'outcome'],
       buckets: SECONDS_BUCKETS,
       registers,
@@ -81,8 +81,13 @@ export class GatewayMetrics {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 5 });
   }
 
-  /** A bounded label for a client-chosen operation name (clients must not blow up the series count). */
-  operationLabel(name: string | null | undefined): string {
+  /**
+   * A bounded label for a client-chosen operation name (clients must not blow up the series count):
+   * `unauthenticated` for every operation of a caller without credentials, `anonymous` for an unnamed
+   * one, the name for the first MAX_OPERATION_LABELS distinct plain names, then `other`.
+   */
+  operationLabel(name: string | null | undefined, authenticated: boolean): string {
+    if (!authenticated) return 'unauthenticated';
     if (!name) return 'anonymous';
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return 'other';
     if (this.operationNames.has(name)) return name;

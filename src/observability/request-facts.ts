@@ -1,8 +1,18 @@
 /**
  * What one request did, gathered as it runs and written as ONE log line when it ends: who called,
  * which operation and root fields, which models with how many items, which error codes. Never keys,
- * tokens or model inputs.
+ * tokens or model inputs; strings a caller chose (operation names, JWT subjects) are cut to
+ * MAX_LOGGED_CHARACTERS, so a 10 MB operation name does not make a 10 MB log line.
  */
+
+/** The longest caller-chosen string a log line carries whole. */
+export const MAX_LOGGED_CHARACTERS = 128;
+
+/** `value`, or its first MAX_LOGGED_CHARACTERS characters and its length. */
+export function truncateForLog(value: string, max = MAX_LOGGED_CHARACTERS): string {
+  return value.length <= max ? value : `${value.slice(0, max)}... (${value.length} characters)`;
+}
+
 export class RequestFacts {
   /** `<kind>:<id>` of the caller (`api-key:web-app`, `jwt:user-1`, `anonymous:anonymous`). */
   principal: string | null = null;
@@ -23,9 +33,10 @@ export class RequestFacts {
 
   /** The log line's fields. */
   toLog(): Record<string, unknown> {
+    const operations = this.operations.map((name) => (name === null ? null : truncateForLog(name)));
     return {
-      principal: this.principal,
-      operation: this.operations.length <= 1 ? (this.operations[0] ?? null) : this.operations,
+      principal: this.principal === null ? null : truncateForLog(this.principal),
+      operation: operations.length <= 1 ? (operations[0] ?? null) : operations,
       fields: [...this.fields],
       items: this.items,
       models: this.models,

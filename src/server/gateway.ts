@@ -16,6 +16,8 @@ import { isGatewayError } from '../errors/gateway-error.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter, toRequestError } from '../graphql/errors.js';
 import { useIntrospectionPolicy } from '../graphql/introspection-policy.js';
+import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
+import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
 import { useItemBudget } from '../graphql/item-budget.plugin.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
 import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
@@ -100,6 +102,9 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   registerHttpErrorHandling(app, { bodyLimit: config.limits.maxBodyBytes, metrics });
   registerTokenLimit(app, { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens, path: '/graphql' });
   const queryLimits = useQueryLimits({ ...DEFAULT_QUERY_LIMITS, blockFieldSuggestions: config.isProduction });
+  // Documents registered at build time; a bad manifest stops start-up here, naming the file.
+  const persisted = config.persistedDocuments;
+  const persistedDocuments = persisted.file !== undefined ? loadPersistedDocuments(persisted.file) : new Map<string, string>();
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -117,7 +122,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       onUnexpected: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
       onFormatted: (code) => metrics.errors.inc({ code }),
     }),
-    validationRules: queryLimits.validationRules,
+    validationRules: [...queryLimits.validationRules, KnownOperationTypesRule],
     plugins: [
       fastifyApolloDrainPlugin(app),
       // Apollo's landing page loads from a CDN; client.routes serves an IDE from this server instead.
@@ -126,6 +131,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       // every response, to compute Cache-Control hints the gateway never uses (answers are no-store).
       ApolloServerPluginCacheControlDisabled(),
       useGraphQLObservability({ metrics }),
+      usePersistedDocuments({ mode: persisted.mode, documents: persistedDocuments }),
       useIntrospectionPolicy({ mode: config.auth.introspection }),
       ...queryLimits.plugins,
       useItemBudget({
@@ -169,7 +175,10 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     metrics,
     logger,
     loadModels() {
-      logger.info({ auth: authenticator.describe(), introspection: config.auth.introspection }, `authentication: ${authenticator.describe()}`);
+      logger.info(
+        { auth: authenticator.describe(), introspection: config.auth.introspection, persistedDocuments: persisted.mode, registeredDocuments: persistedDocuments.size },
+        `authentication: ${authenticator.describe()}`,
+      );
       loading ??= registry.start().then(
         () => logModels(logger, registry),
         (error: unknown) => {

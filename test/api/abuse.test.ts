@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRecord, writeKeysFile } from '../../src/auth/api-key-store.js';
 import { startTestServer, type TestServer } from '../support/gateway-server.js';
+import { startProductionGateway, type ProductionGateway } from '../support/production-gateway.js';
 
 /** A raw request: body as bytes or text, headers as given (the demo key added unless overridden). */
 interface Abuse {
@@ -93,5 +96,60 @@ describe('introspection in production without admin', () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * Issue 14's findings against a production server, as a corpus: each answered with its status and code
+ * (no INTERNAL_SERVER_ERROR, no echo of a huge input), each followed by a normal query.
+ */
+describe('a corpus of hostile requests in production (issue 14: items 3, 5, 9, 10, 12, 13)', () => {
+  const SECRET = 'an-abuse-corpus-secret-long-enough-for-hs256';
+  const INTROSPECTION = '{ __schema { types { name fields { name } } } }';
+  const introspectionHash = createHash('sha256').update(INTROSPECTION).digest('hex');
+  const now = () => Math.floor(Date.now() / 1000);
+  const jwt = (claims: Record<string, unknown>) => new SignJWT({ scope: 'predict', ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+  const huge = 'n'.repeat(1024 * 1024);
+  let gateway: ProductionGateway;
+  beforeAll(async () => {
+    gateway = await startProductionGateway({ ops: ['admin'], app: ['predict', 'models:read'] }, { AUTH_JWT_SECRET: SECRET });
+    // An admin's introspection, cached by hash (APQ) for the anonymous replay below.
+    await fetch(`${gateway.server.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...gateway.as('ops') },
+      body: JSON.stringify({ query: INTROSPECTION, extensions: { persistedQuery: { version: 1, sha256Hash: introspectionHash } } }),
+    });
+  });
+  afterAll(() => gateway.close());
+
+  type Case = [name: string, body: () => unknown, headers: () => Promise<Record<string, string>>, status: number, code: string];
+  const app = async () => gateway.as('app');
+  const CASES: Case[] = [
+    ['anonymous hash-only replay of an admin introspection (APQ)', () => ({ extensions: { persistedQuery: { version: 1, sha256Hash: introspectionHash } } }), async () => ({}), 401, 'UNAUTHENTICATED'],
+    ['a key without admin replaying it', () => ({ extensions: { persistedQuery: { version: 1, sha256Hash: introspectionHash } } }), app, 403, 'FORBIDDEN'],
+    ['mutation { __typename } (no Mutation type)', () => ({ query: 'mutation { __typename }' }), app, 400, 'GRAPHQL_VALIDATION_FAILED'],
+    ['a wrong APQ hash', () => ({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }), app, 400, 'BAD_REQUEST'],
+    ['APQ version 2', () => ({ query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: '0'.repeat(64) } } }), app, 400, 'BAD_REQUEST'],
+    ['a 1 MB model name', () => ({ query: 'query ($m: String!) { predict(model: $m, instances: [{ features: {} }]) { label } }', variables: { m: huge } }), app, 200, 'MODEL_NOT_FOUND'],
+    ['a 1 MB string for an Int variable', () => ({ query: 'query ($n: Int) { movies(limit: $n) { id } }', variables: { n: huge } }), app, 400, 'BAD_USER_INPUT'],
+    ['a 1 MB operationName', () => ({ query: '{ __typename }', operationName: huge }), app, 400, 'OPERATION_RESOLUTION_FAILURE'],
+    ['a restricted model asked for by a predict key', () => ({ query: '{ predict(model: "digits", instances: [{ tensor: [0] }]) { label } }' }), app, 200, 'MODEL_NOT_FOUND'],
+    ['a JWT without exp', () => ({ query: '{ __typename }' }), async () => ({ authorization: `Bearer ${await jwt({ sub: 'user-1' })}` }), 401, 'UNAUTHENTICATED'],
+    ['a JWT that expires in ten years', () => ({ query: '{ __typename }' }), async () => ({ authorization: `Bearer ${await jwt({ sub: 'user-1', exp: now() + 10 * 365 * 86_400 })}` }), 401, 'UNAUTHENTICATED'],
+    ['a JWT with a 5,000-character sub', () => ({ query: '{ __typename }' }), async () => ({ authorization: `Bearer ${await jwt({ sub: 's'.repeat(5_000), exp: now() + 300 })}` }), 401, 'UNAUTHENTICATED'],
+  ];
+
+  it.each(CASES)('%s', async (_name, body, headers, status, code) => {
+    const before = gateway.logs.parsed().filter((line) => (line.level as number) >= 50).length;
+    const response = await fetch(`${gateway.server.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await headers()) }, body: JSON.stringify(body()) });
+    const text = await response.text();
+    expect(response.status).toBe(status);
+    expect((JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] }).errors?.map((e) => e.extensions?.code)).toContain(code);
+    expect(text.length).toBeLessThan(4_000);
+    expect(text).not.toContain('__Schema');
+    expect(gateway.logs.parsed().filter((line) => (line.level as number) >= 50)).toHaveLength(before);
+    // and a normal query still works right after
+    const normal = await gateway.server.gql<{ predict: { label: string }[] }>(`{ predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }`, undefined, gateway.as('app'));
+    expect(normal.body.data!.predict[0].label).toBe('setosa');
   });
 });

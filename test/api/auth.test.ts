@@ -29,8 +29,11 @@ const FIELDS = {
 type Field = keyof typeof FIELDS;
 const ALL = Object.keys(FIELDS) as Field[];
 
-/** 'ok', a field-level code (HTTP 200), or 401 for the whole request. */
-type Cell = 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 401;
+/**
+ * 'ok', a field-level code (HTTP 200), or 401 for the whole request. A model the caller may not call
+ * answers as a missing one would: MODEL_NOT_FOUND where the caller may predict with a model of that name.
+ */
+type Cell = 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'MODEL_NOT_FOUND' | 401;
 
 describe('authentication and authorization matrix over real HTTP', () => {
   const dir = mkdtempSync(join(tmpdir(), 'auth-'));
@@ -85,14 +88,14 @@ describe('authentication and authorization matrix over real HTTP', () => {
     ['no credentials', async () => ({}), every('UNAUTHENTICATED')],
     ['an unknown API key', async () => ({ 'x-api-key': 'gwk_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }), every(401)],
     ['the demo key (refused once a keys file is configured)', async () => ({ 'x-api-key': 'dev-key' }), every(401)],
-    ['key with predict', async () => ({ 'x-api-key': keys.predict }), ok('predict(iris)')],
+    ['key with predict', async () => ({ 'x-api-key': keys.predict }), { ...ok('predict(iris)'), 'predict(digits)': 'MODEL_NOT_FOUND' }],
     ['key with predict:iris only', async () => ({ 'x-api-key': keys['predict-iris'] }), ok('predict(iris)')],
     ['key with predict:digits (as Bearer)', async () => ({ authorization: `Bearer ${keys['predict-digits']}` }), ok('predict(digits)')],
     ['key with recommend', async () => ({ 'x-api-key': keys.recommend }), ok('recommendMovies', 'movies')],
     ['key with sentiment', async () => ({ 'x-api-key': keys.sentiment }), ok('classifySentiment', 'classifySentiments')],
     ['key with models:read', async () => ({ 'x-api-key': keys['models-read'] }), ok('models', 'model')],
     ['key with admin', async () => ({ 'x-api-key': keys.admin }), every('ok')],
-    ['valid HS256 JWT (scope claim)', async () => ({ authorization: `Bearer ${await hs256({ scope: 'predict sentiment' })}` }), ok('predict(iris)', 'classifySentiment', 'classifySentiments')],
+    ['valid HS256 JWT (scope claim)', async () => ({ authorization: `Bearer ${await hs256({ scope: 'predict sentiment' })}` }), { ...ok('predict(iris)', 'classifySentiment', 'classifySentiments'), 'predict(digits)': 'MODEL_NOT_FOUND' }],
     ['expired JWT', async () => ({ authorization: `Bearer ${await hs256({ scope: 'admin' }, { expiresIn: '-10m' })}` }), every(401)],
     ['JWT with a bad signature', async () => ({ authorization: `Bearer ${await hs256({ scope: 'admin' }, { secret: 'another-secret-that-is-long-enough-too!!' })}` }), every(401)],
     ['JWT with the wrong audience', async () => ({ authorization: `Bearer ${await hs256({ scope: 'admin' }, { audience: 'someone-else' })}` }), every(401)],
@@ -194,6 +197,6 @@ function verdict(response: GraphQLResponse, expectData = true): Cell {
   }
   expect(errors).toHaveLength(1);
   const code = errors[0].extensions?.code;
-  expect(code === 'UNAUTHENTICATED' || code === 'FORBIDDEN', `unexpected ${String(code)}: ${errors[0].message}`).toBe(true);
+  expect(code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'MODEL_NOT_FOUND', `unexpected ${String(code)}: ${errors[0].message}`).toBe(true);
   return code as Cell;
 }

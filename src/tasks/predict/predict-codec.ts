@@ -2,7 +2,7 @@
  * The predict task's plain code: validates one instance against a tabular or tensor model's manifest
  * and encodes it as one item's feeds; decodes one item's output into a prediction.
  */
-import { badInput, describeValue } from '../../errors/gateway-error.js';
+import { MAX_ECHOED_NAME_CHARACTERS, badInput, describeValue, pathSegment } from '../../errors/gateway-error.js';
 import type { ModelManifest, Task } from '../../models/manifest.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../../runtime/tensor.js';
 import { classify, type ClassProbability } from '../shared/classification.js';
@@ -44,11 +44,11 @@ export function encodeInstance(manifest: ModelManifest, model: string, instance:
   const input = manifest.inputs[0];
   const isTabular = manifest.task.startsWith('tabular');
   if (isTabular) {
-    if (!hasFeatures) throw badInput(`${path}.tensor`, `must not be used with tabular model "${model}": send features by name (${manifest.features!.join(', ')})`);
-    if (instance.shape !== undefined && instance.shape !== null) throw badInput(`${path}.shape`, `must not be used with tabular model "${model}"`);
+    if (!hasFeatures) throw badInput(`${path}.tensor`, `must not be used with tabular model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send features by name (${manifest.features!.join(', ')})`);
+    if (instance.shape !== undefined && instance.shape !== null) throw badInput(`${path}.shape`, `must not be used with tabular model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}`);
     return { [input.name]: { type: 'float32', dims: [manifest.features!.length], data: encodeFeatures(manifest.features!, model, instance.features!, `${path}.features`) } };
   }
-  if (!hasTensor) throw badInput(`${path}.features`, `must not be used with tensor model "${model}": send tensor (and shape)`);
+  if (!hasTensor) throw badInput(`${path}.features`, `must not be used with tensor model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send tensor (and shape)`);
   const dims = resolveShape(input.shape.slice(1), instance.shape, `${path}.shape`);
   const data = encodeTensor(instance.tensor!, elementCount(dims), dims, `${path}.tensor`);
   return { [input.name]: { type: 'float32', dims, data } };
@@ -71,7 +71,7 @@ function encodeFeatures(names: readonly string[], model: string, features: Reado
   if (typeof features !== 'object' || Array.isArray(features)) throw badInput(path, 'must be an object of feature names to numbers', features);
   const known = new Set(names);
   for (const key of Object.keys(features)) {
-    if (!known.has(key)) throw badInput(`${path}.${key}`, `must be one of the features of model "${model}" (${names.join(', ')})`, key);
+    if (!known.has(key)) throw badInput(`${path}${pathSegment(key)}`, `must be one of the features of model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)} (${names.join(', ')})`, key);
   }
   const row = new Float32Array(names.length);
   names.forEach((name, i) => {

@@ -4,7 +4,7 @@
  * before anything is queued), the caller infers the items on the model (through a DataLoader), and
  * `decode` turns each item's outputs into a prediction.
  */
-import { GatewayError, badInput } from '../../errors/gateway-error.js';
+import { GatewayError, MAX_ECHOED_NAME_CHARACTERS, badInput, describeValue } from '../../errors/gateway-error.js';
 import type { ModelRegistry, ServingModel } from '../../models/registry.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
 import { decodePrediction, encodeInstance, isPredictTask, type InstanceInput, type PredictionResult } from './predict-codec.js';
@@ -33,7 +33,7 @@ export class PredictService {
     }
     const serving = this.registry.resolve(model, version);
     if (!isPredictTask(serving.manifest.task)) {
-      throw new GatewayError('BAD_USER_INPUT', `model: "${model}" is a ${serving.manifest.task} model, which predict does not serve`, { path: 'model' });
+      throw new GatewayError('BAD_USER_INPUT', `model: ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)} is a ${serving.manifest.task} model, which predict does not serve`, { path: 'model' });
     }
     const items = instances.map((instance, index) => encodeInstance(serving.manifest, model, instance, `instances[${index}]`));
     return { serving, items };
