@@ -41,14 +41,15 @@ export function rawRequest(url: string, { method = 'POST', headers = {}, body, h
   });
 }
 
-/** The value of one sample in Prometheus text (`name{a="b"} 3`), or 0 when the series does not exist yet. */
+/** The sum of the samples of `name` in Prometheus text that carry `labels` (others free); 0 when there are none yet. */
 export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  let sum = 0;
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
     const present = match[2] === undefined ? [] : match[2].split(',');
-    if (wanted.every((label) => present.includes(label))) return Number(match[3]);
+    if (wanted.every((label) => present.includes(label))) sum += Number(match[3]);
   }
-  return 0;
+  return sum;
 }
