@@ -2,6 +2,7 @@
  * Environment → validated, typed configuration. Nothing else in the gateway reads `process.env`.
  * Every bad value is reported at once, each with its variable name, before anything starts.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -17,10 +18,17 @@ const port = () => z.coerce.number({ error: 'must be a number' }).int('must be a
 /** A CORS origin as browsers send it (`https://app.example.com`, `http://localhost:5173`); the port may be `*`. */
 const CORS_ORIGIN = /^https?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::(?:\d{1,5}|\*))?$/;
 /**
- * Proxy addresses as proxy-addr (Fastify's `trustProxy`) reads them. Never `true` or a hop count: with
- * those, a client talking to the gateway directly could pick its own address in X-Forwarded-For.
+ * One proxy address as proxy-addr (Fastify's `trustProxy`) reads it: an IP, a CIDR or a named range.
+ * Never `true` or a hop count: with those, a client talking to the gateway directly could pick its own
+ * address in X-Forwarded-For.
  */
-const TRUST_PROXY_VALUE = /^(?:[0-9A-Fa-f:.\/]+|loopback|linklocal|uniquelocal)(?:\s*,\s*(?:[0-9A-Fa-f:.\/]+|loopback|linklocal|uniquelocal))*$/;
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [ip, bits, ...rest] = entry.split('/');
+  const version = isIP(ip);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
 /** Allowed without CORS_ORIGINS outside production: pages a developer serves on this machine. */
 const DEVELOPMENT_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
 /** Port of the metrics listener in production when METRICS_PORT is not set (the Prometheus exporters' usual one). */
@@ -72,7 +80,10 @@ const EnvSchema = z.object({
   /** GraphQL requests per minute one client address may send without credentials (429 beyond). */
   ANONYMOUS_REQUESTS_PER_MINUTE: positiveInt().default(60),
   /** Proxies whose X-Forwarded-For names the client: comma-separated IPs/CIDRs (default: none). */
-  TRUST_PROXY: z.string().regex(TRUST_PROXY_VALUE, 'must be comma-separated IPs or CIDRs (or loopback, linklocal, uniquelocal)').optional(),
+  TRUST_PROXY: z
+    .string()
+    .refine((value) => value.split(',').every((entry) => isProxyAddress(entry.trim())), 'must be comma-separated IPs or CIDRs (or loopback, linklocal, uniquelocal)')
+    .optional(),
   /** Time a client has to send a whole request, headers and body (408 and close beyond). */
   REQUEST_TIMEOUT_MS: positiveInt().default(30_000),
   /** Time a client has to send a request's headers, from the connection's start or its previous request. */

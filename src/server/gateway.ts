@@ -185,7 +185,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     loadModels() {
       logger.info({ auth: authenticator.describe(), introspection: config.auth.introspection }, `authentication: ${authenticator.describe()}`);
       loading ??= registry.start().then(
-        () => logModels(logger, registry),
+        () => logModels(logger, registry, config.connections.idleTimeoutMs),
         (error: unknown) => {
           logger.fatal({ err: error }, 'the model repository could not be loaded');
           throw error;
@@ -221,11 +221,14 @@ function requestIdOf(header: string | string[] | undefined): string {
   return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-function logModels(logger: Logger, registry: ModelRegistry): void {
+function logModels(logger: Logger, registry: ModelRegistry, idleTimeoutMs: number): void {
   for (const info of registry.list()) {
     const versions = info.versions.map((v) => `${v.version}:${v.status}`).join(' ');
     const line = { model: info.name, status: info.status, versions, defaultVersion: info.defaultVersion, task: info.manifest?.task };
     if (info.status === 'READY') logger.info(line, `model ${info.name} ready`);
     else logger.error({ ...line, error: info.error?.message, reason: info.error?.reason }, `model ${info.name} ${info.status.toLowerCase()}`);
+    // A connection silent for CONNECTION_TIMEOUT_MS is closed, even while its request waits for a run.
+    const timeoutMs = info.manifest?.batching.timeoutMs ?? 0;
+    if (timeoutMs >= idleTimeoutMs) logger.warn({ model: info.name, timeoutMs, idleTimeoutMs }, `model ${info.name}: its timeoutMs must be below CONNECTION_TIMEOUT_MS (${idleTimeoutMs}), but is ${timeoutMs}; slow runs would lose their connection first`);
   }
 }

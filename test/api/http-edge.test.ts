@@ -172,6 +172,19 @@ describe('the per-address rate of requests without credentials', () => {
     expect((await server.gql('{ __typename }', undefined, { 'x-api-key': reader.key })).status).toBe(200);
     const metrics = await (await fetch(server.gateway.metricsUrl()!)).text();
     expect(metricValue(metrics, 'gateway_rate_limited_total', { principal_kind: 'anonymous' })).toBe(1);
+    // Without TRUST_PROXY a client cannot claim another address.
+    expect((await server.gql('{ __typename }', undefined, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(429);
+  });
+
+  it('counts per client as X-Forwarded-For names it when TRUST_PROXY lists the proxy, IPv6 clients per /64', async () => {
+    const behindProxy = await startTestServer({ NODE_ENV: 'production', API_KEYS_FILE: keysFile, ANONYMOUS_REQUESTS_PER_MINUTE: '1', TRUST_PROXY: '127.0.0.1' }, { loadModels: false });
+    try {
+      const statusFrom = async (client: string) => (await behindProxy.gql('{ __typename }', undefined, { 'x-forwarded-for': client })).status;
+      expect([await statusFrom('203.0.113.1'), await statusFrom('203.0.113.1'), await statusFrom('203.0.113.2')]).toEqual([200, 429, 200]);
+      expect([await statusFrom('2001:db8:1:2::1'), await statusFrom('2001:db8:1:2:ffff::9'), await statusFrom('2001:db8:1:3::1')]).toEqual([200, 429, 200]);
+    } finally {
+      await behindProxy.close();
+    }
   });
 });
 
