@@ -37,6 +37,8 @@ export class ServerProcess {
     readonly label: string,
     readonly child: ChildProcess,
     readonly origin: string,
+    /** The metrics listener (production serves /metrics there, not on the API port). */
+    readonly metricsOrigin: string,
     /** From spawn to the first 200 on /readyz. */
     readonly startupMs: number,
     readonly logFile: string,
@@ -67,6 +69,7 @@ export class ServerProcess {
 
   private static async start(label: string, args: string[], logDir: string, env: Record<string, string>, nodeBinary = process.execPath): Promise<ServerProcess> {
     const port = await freePort();
+    const metricsPort = await freePort();
     const logFile = join(logDir, `${label}.log`);
     const log = openSync(logFile, 'w');
     const startedAt = performance.now();
@@ -74,7 +77,7 @@ export class ServerProcess {
       spawn(nodeBinary, args, {
         cwd: PROJECT_ROOT,
         // A clean environment: only what the server is given, never the bench's (or vitest's) variables.
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(metricsPort), ...env },
         stdio: ['ignore', log, log],
       }),
     );
@@ -88,7 +91,7 @@ export class ServerProcess {
       try {
         const response = await fetch(`${origin}/readyz`);
         await response.arrayBuffer();
-        if (response.status === 200) return new ServerProcess(label, child, origin, performance.now() - startedAt, logFile);
+        if (response.status === 200) return new ServerProcess(label, child, origin, `http://127.0.0.1:${metricsPort}`, performance.now() - startedAt, logFile);
       } catch {
         // not listening yet
       }
@@ -108,7 +111,7 @@ export class ServerProcess {
 
   /** The server's Prometheus metrics, parsed. */
   async metrics(): Promise<MetricSample[]> {
-    const response = await fetch(`${this.origin}/metrics`);
+    const response = await fetch(`${this.metricsOrigin}/metrics`);
     if (response.status !== 200) throw new Error(`GET /metrics on ${this.label} must answer 200, but got ${response.status}`);
     return parsePrometheus(await response.text());
   }

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { type ApiKeyRecord, createKeyRecord, KeysFileError, writeKeysFile } from './api-key-store.js';
-import { type Authenticator, type AuthLogger, createAuthenticator, type RequestHeaders, UNAUTHENTICATED_REASONS, unauthenticated } from './authenticator.js';
+import { type Authenticator, type AuthLogger, createAuthenticator, credentialHeadersOf, type RequestHeaders, UNAUTHENTICATED_REASONS, unauthenticated } from './authenticator.js';
 import { ANONYMOUS, hasScope } from './principal.js';
 
 const SECRET = 'authenticator-test-secret-of-32-characters-or-more';
@@ -88,11 +88,33 @@ describe('credentials in headers', () => {
     const auth = authenticatorFor({ API_KEYS_FILE: keysFile });
     const both = 'send one credential, not both: x-api-key or Authorization';
     await expectRefused(auth, { 'x-api-key': web.key, authorization: `Bearer ${web.key}` }, 'multiple-credentials', both);
-    await expectRefused(auth, { 'x-api-key': [web.key, web.key] }, 'multiple-credentials', both);
     await expectRefused(auth, { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, 'unsupported-authorization-scheme', 'Authorization must use the Bearer scheme');
     await expectRefused(auth, { authorization: 'Bearer' }, 'empty-credential', 'the credential is empty');
     await expectRefused(auth, { authorization: 'Bearer   ' }, 'empty-credential', 'the credential is empty');
     await expectRefused(auth, { 'x-api-key': ' ' }, 'empty-credential', 'the credential is empty');
+  });
+});
+
+describe('repeated credential headers', () => {
+  it('refuses a repeated x-api-key or Authorization with DUPLICATE_CREDENTIAL_HEADER, even when both copies are valid', async () => {
+    const auth = authenticatorFor({ API_KEYS_FILE: keysFile });
+    for (const rawHeaders of [
+      ['X-Api-Key', web.key, 'x-api-key', web.key],
+      ['Authorization', `Bearer ${web.key}`, 'authorization', 'Bearer other'],
+    ]) {
+      const error = await auth.authenticate(credentialHeadersOf(rawHeaders)).then(() => undefined, (caught: unknown) => caught);
+      expect(error).toBeInstanceOf(GatewayError);
+      const name = rawHeaders[0].toLowerCase();
+      expect(error).toMatchObject({ code: 'DUPLICATE_CREDENTIAL_HEADER', message: `the ${name} header must be sent once, but got it 2 times`, details: { header: name } });
+    }
+  });
+
+  it('reads one credential header from raw headers as usual, and ignores the others', async () => {
+    const auth = authenticatorFor({ API_KEYS_FILE: keysFile });
+    const rawHeaders = ['Host', 'gateway', 'X-API-KEY', web.key, 'Accept', 'a', 'Accept', 'b'];
+    expect(credentialHeadersOf(rawHeaders)).toEqual({ 'x-api-key': [web.key] });
+    expect(await auth.authenticate(credentialHeadersOf(rawHeaders))).toMatchObject({ kind: 'api-key', id: 'web-app' });
+    expect(await auth.authenticate(credentialHeadersOf(['Host', 'gateway']))).toBe(ANONYMOUS);
   });
 });
 

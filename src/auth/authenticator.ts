@@ -8,6 +8,8 @@
  * - `Authorization: Bearer <anything else>` → API key.
  * - Both `x-api-key` and `Authorization` → refused ("send one credential, not both"): guessing which one
  *   the client meant would hide a misconfiguration.
+ * - One of them repeated → 400 DUPLICATE_CREDENTIAL_HEADER. Node keeps only the first `Authorization` and
+ *   joins repeated `x-api-key`s with ", ", so HTTP callers pass `credentialHeadersOf(rawHeaders)`.
  * - Neither → ANONYMOUS (no scopes).
  * Credentials that are present but wrong throw GatewayError('UNAUTHENTICATED') with `details.reason`
  * from UNAUTHENTICATED_REASONS; they are never ignored in favour of anonymous access.
@@ -177,13 +179,30 @@ function readCredential(headers: RequestHeaders): Credential | undefined {
   return { source: 'bearer', value };
 }
 
-/** A header's one value; several values (a repeated header) are refused as several credentials. */
+/** A header's one value; a repeated header is a malformed request, not a choice between credentials. */
 function singleHeader(headers: RequestHeaders, name: string): string | undefined {
   const value = headers[name] ?? findCaseInsensitive(headers, name);
   if (value === undefined) return undefined;
   if (typeof value === 'string') return value;
-  if (value.length > 1) throw unauthenticated('multiple-credentials');
+  if (value.length > 1) {
+    throw new GatewayError('DUPLICATE_CREDENTIAL_HEADER', `the ${name} header must be sent once, but got it ${value.length} times`, { header: name });
+  }
   return value[0];
+}
+
+const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key']);
+
+/**
+ * The credential headers of a request from Node's `rawHeaders` (name, value, name, value, ...), each
+ * as the list of every value sent, so that a repeated one is seen as such.
+ */
+export function credentialHeadersOf(rawHeaders: readonly string[]): RequestHeaders {
+  const headers: Record<string, string[]> = {};
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toLowerCase();
+    if (CREDENTIAL_HEADERS.has(name)) (headers[name] ??= []).push(rawHeaders[i + 1]);
+  }
+  return headers;
 }
 
 /** Node lower-cases header names; plain objects built by hand (tests, other transports) may not. */

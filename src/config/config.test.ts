@@ -123,3 +123,37 @@ describe('loadConfig: auth', () => {
     );
   });
 });
+
+describe('loadConfig: the HTTP edge', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.anonymous).toEqual({ maxBodyBytes: 65_536, requestsPerMinute: 60 });
+    expect(config.connections).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, idleTimeoutMs: 120_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, trustProxy: false });
+  });
+
+  it('serves metrics on the API port outside production (and on METRICS_PORT if set), on their own listener in production', () => {
+    expect(loadConfig({}).metrics).toEqual({ onApiPort: true, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '9100' }).metrics).toEqual({ onApiPort: true, port: 9100, host: '127.0.0.1' });
+    expect(loadConfig({ NODE_ENV: 'production' }).metrics).toEqual({ onApiPort: false, port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ NODE_ENV: 'production', METRICS_PORT: '9100', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ onApiPort: false, port: 9100, host: '0.0.0.0' });
+    expect(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' })).toThrow('METRICS_PORT: must differ from PORT (metrics get their own listener), but got "8080"');
+  });
+
+  it('allows local pages by default outside production, nothing in production, and what CORS_ORIGINS lists', () => {
+    expect(loadConfig({}).cors.origins).toEqual(['http://localhost:*', 'http://127.0.0.1:*']);
+    expect(loadConfig({ NODE_ENV: 'production' }).cors.origins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: ' https://app.example.com, http://[::1]:5173 ,' }).cors.origins).toEqual(['https://app.example.com', 'http://[::1]:5173']);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).cors.origins).toEqual(['*']);
+    for (const bad of ['app.example.com', 'https://app.example.com/', 'https://app.example.com/path', 'ftp://files.example.com', 'https://*.example.com']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(/^invalid configuration:\n {2}- CORS_ORIGINS: must be comma-separated origins like https:\/\/app\.example\.com/);
+    }
+  });
+
+  it('refuses a headers timeout above the request timeout, and a TRUST_PROXY that would trust anyone', () => {
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '40000' })).toThrow('HEADERS_TIMEOUT_MS: must be at most REQUEST_TIMEOUT_MS (30000), but got 40000');
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '40000', REQUEST_TIMEOUT_MS: '60000' }).connections.headersTimeoutMs).toBe(40_000);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7' }).connections.trustProxy).toBe('10.0.0.0/8, 192.168.1.7');
+    expect(loadConfig({ TRUST_PROXY: 'loopback,uniquelocal' }).connections.trustProxy).toBe('loopback,uniquelocal');
+    for (const bad of ['true', '*', '2', 'dead', '10.0.0.0/33', '10.0.0.1,']) expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY: must be comma-separated IPs or CIDRs/);
+  });
+});

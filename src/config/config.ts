@@ -2,6 +2,7 @@
  * Environment → validated, typed configuration. Nothing else in the gateway reads `process.env`.
  * Every bad value is reported at once, each with its variable name, before anything starts.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -13,10 +14,30 @@ const PERSISTED_DOCUMENTS_MODES = ['off', 'allow', 'only'] as const;
 const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET']);
 
 const positiveInt = () => z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive');
+const port = () => z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be 0-65535').max(65_535, 'must be 0-65535');
+
+/** A CORS origin as browsers send it (`https://app.example.com`, `http://localhost:5173`); the port may be `*`. */
+const CORS_ORIGIN = /^https?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::(?:\d{1,5}|\*))?$/;
+/**
+ * One proxy address as proxy-addr (Fastify's `trustProxy`) reads it: an IP, a CIDR or a named range.
+ * Never `true` or a hop count: with those, a client talking to the gateway directly could pick its own
+ * address in X-Forwarded-For.
+ */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [ip, bits, ...rest] = entry.split('/');
+  const version = isIP(ip);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+/** Allowed without CORS_ORIGINS outside production: pages a developer serves on this machine. */
+const DEVELOPMENT_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
+/** Port of the metrics listener in production when METRICS_PORT is not set (the Prometheus exporters' usual one). */
+const DEFAULT_PRODUCTION_METRICS_PORT = 9464;
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
-  PORT: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be 0-65535').max(65_535, 'must be 0-65535').default(4000),
+  PORT: port().default(4000),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   MODELS_DIR: z.string().min(1, 'must not be empty').default('./models'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -60,6 +81,35 @@ const EnvSchema = z.object({
   PERSISTED_DOCUMENTS: z.enum(PERSISTED_DOCUMENTS_MODES, { error: `must be one of ${PERSISTED_DOCUMENTS_MODES.join(', ')}` }).default('off'),
   /** Their manifest, as GraphQL Code Generator's client preset writes it (persisted-documents.json). */
   PERSISTED_DOCUMENTS_FILE: z.string().min(1, 'must not be empty').optional(),
+  // --- the HTTP edge: callers without credentials, timeouts, connections, metrics listener, CORS ------
+  /** Largest body a GraphQL request without credentials may send (413 beyond); authenticated callers get MAX_BODY_BYTES. */
+  ANONYMOUS_MAX_BODY_BYTES: positiveInt().default(64 * 1024),
+  /** GraphQL requests per minute one client address may send without credentials (429 beyond). */
+  ANONYMOUS_REQUESTS_PER_MINUTE: positiveInt().default(60),
+  /** Proxies whose X-Forwarded-For names the client: comma-separated IPs/CIDRs (default: none). */
+  TRUST_PROXY: z
+    .string()
+    .refine((value) => value.split(',').every((entry) => isProxyAddress(entry.trim())), 'must be comma-separated IPs or CIDRs (or loopback, linklocal, uniquelocal)')
+    .optional(),
+  /** Time a client has to send a whole request, headers and body (408 and close beyond). */
+  REQUEST_TIMEOUT_MS: positiveInt().default(30_000),
+  /** Time a client has to send a request's headers, from the connection's start or its previous request. */
+  HEADERS_TIMEOUT_MS: positiveInt().default(10_000),
+  /** A connection with no traffic either way for this long is closed (a client not reading its answer). */
+  CONNECTION_TIMEOUT_MS: positiveInt().default(120_000),
+  /** An idle keep-alive connection is closed after this long. */
+  KEEP_ALIVE_TIMEOUT_MS: positiveInt().default(72_000),
+  /** Open connections at most; further ones are closed on arrival. */
+  MAX_CONNECTIONS: positiveInt().default(1024),
+  /** Listener for GET /metrics (default: 9464 in production, none otherwise). */
+  METRICS_PORT: port().optional(),
+  METRICS_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  /** Origins whose pages may call the gateway from a browser, comma-separated; `*` for any. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .refine((origins) => origins.every((origin) => origin === '*' || CORS_ORIGIN.test(origin)), 'must be comma-separated origins like https://app.example.com or http://localhost:* (scheme, host, optional port), or *')
+    .optional(),
 });
 
 export type IntrospectionMode = (typeof INTROSPECTION_MODES)[number];
@@ -107,6 +157,22 @@ export interface Config {
   readonly ide: boolean;
   /** Which documents run: any (`off`), registered ones by hash plus any other (`allow`), only registered ones (`only`). */
   readonly persistedDocuments: { readonly mode: PersistedDocumentsMode; readonly file?: string };
+  /** What a request without credentials may send, decided from its headers before its body is read. */
+  readonly anonymous: { readonly maxBodyBytes: number; readonly requestsPerMinute: number };
+  /** The HTTP server's timeouts and connection cap (slow and idle clients cannot hold connections). */
+  readonly connections: {
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxConnections: number;
+    /** Fastify's `trustProxy`: the proxies' IPs/CIDRs; false trusts no X-Forwarded-For. */
+    readonly trustProxy: string | false;
+  };
+  /** Where GET /metrics is served: on the API port outside production, and on its own listener when `port` is set. */
+  readonly metrics: { readonly onApiPort: boolean; readonly port?: number; readonly host: string };
+  /** Browser origins allowed to call the gateway (`http://localhost:*` patterns; `*` for any). */
+  readonly cors: { readonly origins: readonly string[] };
 }
 
 export class ConfigError extends Error {
@@ -124,6 +190,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => formatProblem(String(issue.path[0]), issue.message, present))),
     ...crossFieldProblems(present),
+    ...(parsed.success ? edgeProblems(parsed.data, present) : []),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -163,6 +230,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     ide: e.IDE === undefined ? e.NODE_ENV !== 'production' : e.IDE === 'on',
     persistedDocuments: { mode: e.PERSISTED_DOCUMENTS, ...(e.PERSISTED_DOCUMENTS_FILE !== undefined ? { file: resolve(e.PERSISTED_DOCUMENTS_FILE) } : {}) },
+    anonymous: { maxBodyBytes: e.ANONYMOUS_MAX_BODY_BYTES, requestsPerMinute: e.ANONYMOUS_REQUESTS_PER_MINUTE },
+    connections: {
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      idleTimeoutMs: e.CONNECTION_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.MAX_CONNECTIONS,
+      trustProxy: e.TRUST_PROXY ?? false,
+    },
+    metrics: {
+      onApiPort: e.NODE_ENV !== 'production',
+      ...(e.METRICS_PORT !== undefined || e.NODE_ENV === 'production' ? { port: e.METRICS_PORT ?? DEFAULT_PRODUCTION_METRICS_PORT } : {}),
+      host: e.METRICS_HOST,
+    },
+    cors: { origins: e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? [] : DEVELOPMENT_CORS_ORIGINS) },
   };
 }
 
@@ -189,6 +271,19 @@ function crossFieldProblems(present: Readonly<Record<string, string | undefined>
   }
   if (present.AUTHORIZATION === 'off' && present.NODE_ENV === 'production') {
     problems.push(formatProblem('AUTHORIZATION', 'must be on in production (off exists to measure its cost)', present));
+  }
+  return problems;
+}
+
+/** Checks between the HTTP edge's variables, on their parsed values (defaults applied). */
+function edgeProblems(e: z.infer<typeof EnvSchema>, present: Readonly<Record<string, string | undefined>>): string[] {
+  const problems: string[] = [];
+  // Node refuses a headers timeout longer than the request timeout; say so by name instead of with a stack.
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    problems.push(`HEADERS_TIMEOUT_MS: must be at most REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS}), but got ${e.HEADERS_TIMEOUT_MS}`);
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    problems.push(formatProblem('METRICS_PORT', 'must differ from PORT (metrics get their own listener)', present));
   }
   return problems;
 }

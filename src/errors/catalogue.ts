@@ -44,18 +44,27 @@ export const ERROR_CATALOGUE = {
     meaning: 'Credentials are missing where they are required, or present but invalid (unknown key, bad signature, expired).',
   },
   FORBIDDEN: { status: 403, area: 'auth', meaning: 'The caller is authenticated but lacks the scope named in the message.' },
+  DUPLICATE_CREDENTIAL_HEADER: {
+    status: 400,
+    area: 'auth',
+    meaning: 'A credential header (`Authorization`, `x-api-key`) appears more than once; send it once.',
+  },
   // --- limits ------------------------------------------------------------------------------------
   RATE_LIMITED: {
     status: 429,
     area: 'limits',
-    meaning: "The caller's item budget is spent; `extensions.retryAfter` (seconds) and the `Retry-After` header say when to retry.",
+    meaning: "The caller's item budget, or a client address's requests without credentials (`ANONYMOUS_REQUESTS_PER_MINUTE`), is spent; `extensions.retryAfter` (seconds) and the `Retry-After` header say when to retry.",
   },
   QUERY_TOO_COMPLEX: {
     status: 400,
     area: 'limits',
     meaning: 'The operation exceeds a structural limit (depth, aliases, directives, tokens, field cost) or asks for more model items than one operation may.',
   },
-  PAYLOAD_TOO_LARGE: { status: 413, area: 'limits', meaning: 'The request body is larger than `MAX_BODY_BYTES`.' },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    area: 'limits',
+    meaning: 'The request body is larger than `MAX_BODY_BYTES`, or than `ANONYMOUS_MAX_BODY_BYTES` for a request without credentials.',
+  },
   // --- server ------------------------------------------------------------------------------------
   INTERNAL_SERVER_ERROR: {
     status: 500,
@@ -75,6 +84,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'The HTTP request is not a GraphQL request (malformed JSON, invalid UTF-8, empty body, missing query).',
   },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, area: 'graphql', meaning: 'A POST body that is not `application/json`.' },
+  UNSUPPORTED_CONTENT_ENCODING: {
+    status: 415,
+    area: 'graphql',
+    meaning: 'A compressed request body (`Content-Encoding` other than `identity`); send it uncompressed.',
+  },
   PERSISTED_QUERY_NOT_FOUND: {
     status: 200,
     area: 'graphql',

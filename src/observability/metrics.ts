@@ -25,6 +25,8 @@ export class GatewayMetrics {
   readonly graphqlDuration: Histogram<'operation' | 'outcome'>;
   readonly errors: Counter<'code'>;
   readonly rateLimited: Counter<'principal_kind'>;
+  readonly requestBodyBytes: Histogram<'principal_kind'>;
+  readonly connectionsDropped: Counter;
   private readonly operationNames = new Set<string>();
 
   constructor(options: GatewayMetricsOptions = {}) {
@@ -78,6 +80,14 @@ export class GatewayMetrics {
       labelNames: ['principal_kind'],
       registers,
     });
+    this.requestBodyBytes = new Histogram({
+      name: 'gateway_http_request_body_bytes',
+      help: 'Sizes of the request bodies read and parsed, by principal kind; bodies refused unread are not counted.',
+      labelNames: ['principal_kind'],
+      buckets: [1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216],
+      registers,
+    });
+    this.connectionsDropped = new Counter({ name: 'gateway_connections_dropped_total', help: 'Connections closed on arrival because MAX_CONNECTIONS were open.', registers });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 5 });
   }
 

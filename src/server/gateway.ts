@@ -12,9 +12,8 @@ import pino, { type Logger } from 'pino';
 import { DEV_KEY, createAuthenticator } from '../auth/authenticator.js';
 import { applyPermissions } from '../auth/permissions.js';
 import type { Config } from '../config/config.js';
-import { isGatewayError } from '../errors/gateway-error.js';
 import type { GatewayContext } from '../graphql/context.js';
-import { createErrorFormatter, toRequestError } from '../graphql/errors.js';
+import { createErrorFormatter } from '../graphql/errors.js';
 import { useIntrospectionPolicy } from '../graphql/introspection-policy.js';
 import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
 import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
@@ -29,10 +28,16 @@ import { GatewayMetrics } from '../observability/metrics.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
 import { RecommendService, prepareRecommenderResources } from '../tasks/recommend/recommend-service.js';
 import { SentimentService, prepareSentimentResources } from '../tasks/sentiment/sentiment-service.js';
+import { limitAnonymousRequests } from './anonymous-limits.js';
 import { limitBatchedOperations } from './batch-limit.js';
 import { registerClientRoutes } from './client.routes.js';
+import { capConnections, connectionOptions } from './connection-limits.js';
+import { refuseEncodedBodies } from './content-encoding.js';
+import { registerCors } from './cors.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerHttpErrorHandling } from './http-errors.js';
+import { listenForMetrics, registerMetricsRoute, type MetricsListener } from './metrics.routes.js';
+import { authenticateFromHeaders } from './request-authentication.js';
 import { registerRequestLogging } from './request-logging.js';
 import { registerTokenLimit } from './token-limit.js';
 
@@ -41,8 +46,10 @@ export interface Gateway {
   readonly registry: ModelRegistry;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
-  /** Starts listening; resolves with the GraphQL endpoint's URL. /readyz answers 503 until models are loaded. */
+  /** Starts listening (and the metrics listener, if configured); resolves with the GraphQL endpoint's URL. /readyz answers 503 until models are loaded. */
   listen(): Promise<string>;
+  /** The metrics listener's `/metrics` URL once listening, when METRICS_PORT (or production) asks for one. */
+  metricsUrl(): string | undefined;
   /**
    * Loads every model (once; later calls return the same promise). Resolves when each is READY or
    * FAILED; rejects when the repository cannot be loaded at all (missing folder, workers cannot start).
@@ -94,7 +101,10 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     forceCloseConnections: 'idle',
     // A request that reaches us while we close still gets its real answer, not a 503.
     return503OnClosing: false,
+    ...connectionOptions(config.connections),
   });
+  capConnections(app.server, config.connections.maxConnections, () => metrics.connectionsDropped.inc());
+  await registerCors(app, { origins: config.cors.origins, warn: (message) => logger.warn({ corsOrigins: config.cors.origins }, message) });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -145,22 +155,25 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   await apollo.start();
 
   const graphqlHandler = fastifyApolloHandler(apollo, {
+    // The route's onRequest hook authenticated the caller from the headers, before the body was read.
     context: async (request: FastifyRequest): Promise<GatewayContext> => {
-      const { facts } = request;
-      try {
-        const principal = await authenticator.authenticate(request.headers);
-        facts.principal = `${principal.kind}:${principal.id}`;
-        return { requestId: request.id, principal, facts, loaders: new RequestLoaders(facts) };
-      } catch (error) {
-        // Credentials present but wrong end the request: HTTP 401 and UNAUTHENTICATED.
-        if (!isGatewayError(error)) throw error;
-        facts.errorCodes.push(error.code);
-        throw toRequestError(error);
-      }
+      const { facts, principal } = request;
+      if (principal === null) throw new Error('the GraphQL route must authenticate in its onRequest hook');
+      return { requestId: request.id, principal, facts, loaders: new RequestLoaders(facts) };
     },
   });
-  app.route({ url: '/graphql', method: ['GET', 'POST'], preValidation: limitBatchedOperations(config.limits.maxBatchedOperations), handler: graphqlHandler });
-  registerHealthRoutes(app, { registry, metrics });
+  const anonymousLimits = limitAnonymousRequests({ ...config.anonymous, onRateLimited: () => metrics.rateLimited.inc({ principal_kind: 'anonymous' }) });
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST'],
+    // All from the headers, in this order, before a byte of the body is read: 400/401, 415, 429/413.
+    onRequest: [authenticateFromHeaders(app, authenticator), refuseEncodedBodies, anonymousLimits.onRequest],
+    preParsing: anonymousLimits.preParsing,
+    preValidation: limitBatchedOperations(config.limits.maxBatchedOperations),
+    handler: graphqlHandler,
+  });
+  registerHealthRoutes(app, { registry });
+  if (config.metrics.onApiPort) registerMetricsRoute(app, metrics);
   if (config.ide) {
     // Prefill the demo key only where the authenticator really accepts it.
     const demoKeyAccepted = await authenticator.authenticate({ 'x-api-key': DEV_KEY }).then((principal) => principal.kind === 'demo', () => false);
@@ -169,6 +182,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
 
   let loading: Promise<void> | null = null;
   let closing: Promise<void> | null = null;
+  let metricsListener: MetricsListener | undefined;
   return {
     app,
     registry,
@@ -180,7 +194,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         `authentication: ${authenticator.describe()}`,
       );
       loading ??= registry.start().then(
-        () => logModels(logger, registry),
+        () => logModels(logger, registry, config.connections.idleTimeoutMs),
         (error: unknown) => {
           logger.fatal({ err: error }, 'the model repository could not be loaded');
           throw error;
@@ -190,14 +204,21 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     },
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
+      const { port: metricsPort, host: metricsHost } = config.metrics;
+      if (metricsPort !== undefined) {
+        metricsListener = await listenForMetrics(metrics, { port: metricsPort, host: metricsHost });
+        logger.info({ url: metricsListener.url }, `metrics at ${metricsListener.url}`);
+      }
       return `${address}/graphql`;
     },
+    metricsUrl: () => metricsListener?.url,
     close() {
       closing ??= (async () => {
         logger.info('shutting down: no new connections; answering accepted requests');
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
         await registry.close({ drain: true });
         await authenticator.close();
+        await metricsListener?.close();
         logger.info({ requestsReceived: traffic.received, requestsAnswered: traffic.answered }, 'shutdown complete');
       })();
       return closing;
@@ -209,11 +230,14 @@ function requestIdOf(header: string | string[] | undefined): string {
   return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-function logModels(logger: Logger, registry: ModelRegistry): void {
+function logModels(logger: Logger, registry: ModelRegistry, idleTimeoutMs: number): void {
   for (const info of registry.list()) {
     const versions = info.versions.map((v) => `${v.version}:${v.status}`).join(' ');
     const line = { model: info.name, status: info.status, versions, defaultVersion: info.defaultVersion, task: info.manifest?.task };
     if (info.status === 'READY') logger.info(line, `model ${info.name} ready`);
     else logger.error({ ...line, error: info.error?.message, reason: info.error?.reason }, `model ${info.name} ${info.status.toLowerCase()}`);
+    // A connection silent for CONNECTION_TIMEOUT_MS is closed, even while its request waits for a run.
+    const timeoutMs = info.manifest?.batching.timeoutMs ?? 0;
+    if (timeoutMs >= idleTimeoutMs) logger.warn({ model: info.name, timeoutMs, idleTimeoutMs }, `model ${info.name}: its timeoutMs must be below CONNECTION_TIMEOUT_MS (${idleTimeoutMs}), but is ${timeoutMs}; slow runs would lose their connection first`);
   }
 }

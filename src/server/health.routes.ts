@@ -1,11 +1,10 @@
 /**
- * Operational routes: liveness, readiness and Prometheus metrics.
+ * Operational routes: liveness and readiness (metrics: metrics.routes.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ModelRegistry } from '../models/registry.js';
-import type { GatewayMetrics } from '../observability/metrics.js';
 
-export function registerHealthRoutes(app: FastifyInstance, { registry, metrics }: { registry: ModelRegistry; metrics: GatewayMetrics }): void {
+export function registerHealthRoutes(app: FastifyInstance, { registry }: { registry: ModelRegistry }): void {
   /** Alive: the process answers HTTP. */
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -18,10 +17,5 @@ export function registerHealthRoutes(app: FastifyInstance, { registry, metrics }
     if (!registry.isReady) return reply.code(503).send({ status: 'loading', models });
     const degraded = Object.values(models).some((status) => status !== 'READY');
     return { status: degraded ? 'degraded' : 'ready', models };
-  });
-
-  app.get('/metrics', async (_request, reply) => {
-    const { contentType, body } = await metrics.render();
-    return reply.type(contentType).send(body);
   });
 }

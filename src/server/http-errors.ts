@@ -2,8 +2,11 @@
  * Requests that never reach GraphQL (unreadable bodies, wrong content types, too large, refused by a
  * guard hook) still get a GraphQL-shaped JSON answer with a stable code and the right HTTP status. JSON bodies are decoded as
  * strict UTF-8: invalid bytes are refused instead of silently becoming U+FFFD.
+ * Guard hooks throw a GatewayError from the catalogue (its status, its details as extensions, and
+ * `retryAfter` as a Retry-After header) or, in older hooks, a RequestRefusal.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -24,6 +27,7 @@ export function registerHttpErrorHandling(app: FastifyInstance, { bodyLimit, met
   // GraphQL over HTTP takes JSON only: other bodies are refused with 415 before they reach Apollo.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
+    metrics.requestBodyBytes.observe({ principal_kind: request.principal?.kind ?? 'unknown' }, (body as Buffer).length);
     let text: string;
     try {
       text = STRICT_UTF8.decode(body as Buffer);
@@ -37,18 +41,20 @@ export function registerHttpErrorHandling(app: FastifyInstance, { bodyLimit, met
     });
   });
 
-  app.setErrorHandler((error: FastifyError | RequestRefusal, request, reply) => {
-    const { status, code, message } = describe(error, bodyLimit);
+  app.setErrorHandler((error: FastifyError | RequestRefusal | GatewayError, request, reply) => {
+    const { status, code, message, details = {} } = describe(error, bodyLimit);
     metrics.errors.inc({ code });
     request.facts?.errorCodes.push(code);
     if (status >= 500) request.log.error({ err: error }, 'request failed before reaching GraphQL');
+    if (typeof details.retryAfter === 'number') void reply.header('retry-after', String(details.retryAfter));
     // The media type a GraphQL client asked for, as Apollo's own error answers do.
     const type = String(request.headers.accept ?? '').includes('application/graphql-response+json') ? 'application/graphql-response+json' : 'application/json';
-    return reply.code(status).type(`${type}; charset=utf-8`).send({ errors: [{ message, extensions: { code } }] });
+    return reply.code(status).type(`${type}; charset=utf-8`).send({ errors: [{ message, extensions: { ...details, code } }] });
   });
 }
 
-function describe(error: FastifyError | RequestRefusal, bodyLimit: number): { status: number; code: string; message: string } {
+function describe(error: FastifyError | RequestRefusal | GatewayError, bodyLimit: number): { status: number; code: string; message: string; details?: Readonly<Record<string, unknown>> } {
+  if (error instanceof GatewayError) return { status: error.httpStatus, code: error.code, message: error.message, details: error.details };
   if (error instanceof RequestRefusal) return { status: error.statusCode, code: error.code, message: error.message };
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

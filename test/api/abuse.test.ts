@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRecord, writeKeysFile } from '../../src/auth/api-key-store.js';
 import { startTestServer, type TestServer } from '../support/gateway-server.js';
@@ -11,7 +12,7 @@ import { startProductionGateway, type ProductionGateway } from '../support/produ
 /** A raw request: body as bytes or text, headers as given (the demo key added unless overridden). */
 interface Abuse {
   name: string;
-  body: string | Uint8Array | (() => string);
+  body: string | Uint8Array | (() => string | Uint8Array);
   headers?: Record<string, string>;
   status: number;
   /** Every error code the answer must carry (at least one of them first), or a predicate. */
@@ -44,6 +45,9 @@ const CORPUS: Abuse[] = [
   { name: 'a batched HTTP array over the limit', body: () => json(Array.from({ length: 50 }, () => ({ query: '{ __typename }' }))), status: 400, code: 'BAD_REQUEST' },
   { name: 'not GraphQL at all', body: json({ query: 'SELECT * FROM models' }), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
   { name: 'a prototype-poisoning body', body: '{"query":"{ __typename }","__proto__":{"polluted":true}}', status: 400, code: 'BAD_REQUEST' },
+  // The HTTP edge (issue 14, item 15; production-mode tests in http-edge.test.ts).
+  { name: 'a gzip body', body: () => gzipSync(json({ query: '{ __typename }' })), headers: { 'content-encoding': 'gzip' }, status: 415, code: 'UNSUPPORTED_CONTENT_ENCODING' },
+  { name: 'a body in an unknown encoding', body: json({ query: '{ __typename }' }), headers: { 'content-encoding': 'x-home-made' }, status: 415, code: 'UNSUPPORTED_CONTENT_ENCODING' },
 ];
 
 describe('a corpus of bad requests over HTTP: each answered with its status and code, and the server keeps serving', () => {

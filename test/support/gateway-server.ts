@@ -31,6 +31,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     LOG_LEVEL: 'silent',
     MODELS_DIR: 'models',
     INFERENCE_WORKERS: '1',
+    // Production serves metrics on a listener of its own (9464 by default): let the OS pick its port too.
+    ...(env.NODE_ENV === 'production' ? { METRICS_PORT: '0' } : {}),
     ...env,
   });
   const gateway = await createGateway(config, { logger: options.logger });
