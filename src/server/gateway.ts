@@ -20,7 +20,7 @@ import { useItemBudget } from '../graphql/item-budget.plugin.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
 import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
 import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
-import { RequestLoaders } from '../graphql/loaders.js';
+import { RequestLoaders, usePerOperationLoaders } from '../graphql/loaders.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
 import { ModelRegistry } from '../models/registry.js';
 import { GatewayMetrics } from '../observability/metrics.js';
@@ -128,11 +128,17 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       useGraphQLObservability({ metrics }),
       useIntrospectionPolicy({ mode: config.auth.introspection }),
       ...queryLimits.plugins,
+      usePerOperationLoaders(),
       useItemBudget({
         maxItemsPerQuery: config.limits.maxItemsPerQuery,
+        maxTextCharactersPerQuery: config.limits.maxTextCharactersPerQuery,
+        maxTextCharactersPerRequest: config.limits.maxTextCharactersPerRequest,
         defaultItemsPerMinute: config.limits.itemsPerMinute,
         limiter: dependencies.rateLimiter ?? createMemoryItemLimiter(),
+        models: { manifestOf: (name) => registry.manifestOf(name), sentiment: config.models.sentiment, recommender: config.models.recommender },
+        authorization: config.auth.authorization,
         onRateLimited: (principal) => metrics.rateLimited.inc({ principal_kind: principal.kind }),
+        onStoreError: (error) => logger.warn({ err: error }, 'the item budget store failed; the response goes without cost figures'),
       }),
     ],
   });
@@ -153,7 +159,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       }
     },
   });
-  app.route({ url: '/graphql', method: ['GET', 'POST'], preValidation: limitBatchedOperations(config.limits.maxBatchedOperations), handler: graphqlHandler });
+  app.route({ url: '/graphql', method: ['GET', 'POST'], preValidation: limitBatchedOperations(config.limits.maxBatchedOperations, { onRefused: (code) => metrics.errors.inc({ code }) }), handler: graphqlHandler });
   registerHealthRoutes(app, { registry, metrics });
   if (config.ide) {
     // Prefill the demo key only where the authenticator really accepts it.
