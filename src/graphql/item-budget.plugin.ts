@@ -232,7 +232,7 @@ function overBudget(items: number, remaining: number, itemsPerMinute: number, re
   const message =
     items > itemsPerMinute
       ? `the operation asks for ${modelItems(items)}, more than this caller's whole budget of ${itemsPerMinute} per minute`
-      : `the operation asks for ${modelItems(items)}, but ${remaining} remain of this caller's ${itemsPerMinute} per minute; retry in ${retryAfter} s`;
+      : `the operation asks for ${modelItems(items)}, but ${remaining} ${remaining === 1 ? 'remains' : 'remain'} of this caller's ${itemsPerMinute} per minute; retry in ${retryAfter} s`;
   return toRequestError(new GatewayError('RATE_LIMITED', message, { retryAfter, itemsPerMinute, requested: items, remaining }), {
     'retry-after': String(retryAfter),
   });
