@@ -95,17 +95,12 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
   };
 
   return {
-    async requestDidStart({ contextValue, response: { http } }) {
+    async requestDidStart({ contextValue, requestIsBatched, response: { http } }) {
       const { principal } = contextValue;
       const budgeted = principal.kind !== 'anonymous';
       const key = `${principal.kind}:${principal.id}`;
       const itemsPerMinute = principal.rateLimit?.itemsPerMinute ?? options.defaultItemsPerMinute;
-      let tally = tallies.get(http);
-      if (!tally) {
-        tally = { textCharacters: 0, headerReading: 0 };
-        tallies.set(http, tally);
-      }
-      const request = tally;
+      const request = requestIsBatched ? sharedTally(tallies, http) : { textCharacters: 0, headerReading: 0 };
       let requested = 0;
       let reservedCharacters = 0;
       let spending: Spending | null = null;
@@ -206,6 +201,16 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
       };
     },
   };
+}
+
+// The tally the operations of one batched request share, through the response head they share.
+function sharedTally(tallies: WeakMap<HTTPGraphQLHead, RequestTally>, http: HTTPGraphQLHead): RequestTally {
+  let tally = tallies.get(http);
+  if (!tally) {
+    tally = { textCharacters: 0, headerReading: 0 };
+    tallies.set(http, tally);
+  }
+  return tally;
 }
 
 // What an executed operation owes. A model whose fields all answered costs in full; one with a failed
