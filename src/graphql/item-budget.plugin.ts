@@ -86,11 +86,24 @@ interface RequestTally {
 export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<BudgetContext> {
   const tallies = new WeakMap<HTTPGraphQLHead, RequestTally>();
   let readings = 0;
-  const modelOf = (field: FieldCost): string =>
-    field.field === 'predict' ? (field.model ?? '') : field.field === 'recommendMovies' ? options.models.recommender : options.models.sentiment;
+  // The model a field runs; null for a field the cost table does not know (see item-cost.ts).
+  const modelOf = (field: FieldCost): string | null => {
+    switch (field.field) {
+      case 'predict':
+        return field.model ?? '';
+      case 'recommendMovies':
+        return options.models.recommender;
+      case 'classifySentiment':
+      case 'classifySentiments':
+        return options.models.sentiment;
+      default:
+        return null;
+    }
+  };
   const mayCall = (principal: Principal, field: FieldCost): boolean => {
-    if (options.authorization === false) return true;
     const model = modelOf(field);
+    // Unknown fields are charged: a field added without its cost must not be free, even if refused.
+    if (options.authorization === false || model === null) return true;
     return canCallModel(principal, model, options.models.manifestOf(model));
   };
 
@@ -147,7 +160,7 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
           let total = 0;
           for (const field of fields) {
             if (!mayCall(principal, field)) continue; // refused FORBIDDEN at the field: costs nothing
-            const model = modelOf(field);
+            const model = modelOf(field) ?? field.field;
             const entry = byModel.get(model) ?? { items: 0, cost: 0, fields: [] };
             entry.items += field.items;
             entry.cost += field.cost;

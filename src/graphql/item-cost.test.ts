@@ -83,6 +83,10 @@ describe('countItems: what execution will run', () => {
     expect(cost(`query ($t: String!) { classifySentiment(text: $t) { label } }`, { t: 'x'.repeat(1999) })).toBe(2);
   });
 
+  it('costs a root field it does not name but that takes instances like predict, so a new field is never free', () => {
+    expect(cost(`query ($i: [IrisFeaturesInput!]!) { predictIris(instances: $i) { label } }`, { i: [{}, {}, {}] })).toBe(3);
+  });
+
   it('reports each model field with its model, items and characters', () => {
     const document = parse(`query ($t: [String!]!, $m: String = "digits") {
       x: predict(model: $m, instances: [{ tensor: [] }]) { label }

@@ -25,7 +25,18 @@ const ITEM_FIELDS = {
   classifySentiments: { argument: 'texts', texts: true },
   classifySentiment: { argument: 'text', texts: true },
   recommendMovies: { argument: null, texts: false },
-} as const satisfies Record<string, { argument: string | null; texts: boolean }>;
+} as const satisfies Record<string, ItemFieldSpec>;
+
+interface ItemFieldSpec {
+  readonly argument: string | null;
+  readonly texts: boolean;
+}
+
+/**
+ * A root field this table does not name but that takes `instances` (a new per-model predict field)
+ * is costed like predict, so that a field added without its cost is never free.
+ */
+const UNNAMED_PREDICT: ItemFieldSpec = { argument: 'instances', texts: false };
 
 export type ItemField = keyof typeof ITEM_FIELDS;
 
@@ -33,8 +44,9 @@ export type ItemField = keyof typeof ITEM_FIELDS;
 export interface FieldCost {
   /** Its alias, or its name. */
   readonly responseKey: string;
-  readonly field: ItemField;
-  /** `predict`'s `model` argument; null for the fields whose model the server's configuration names. */
+  /** The field's name: one of `ItemField`, or a field that takes `instances` but is not in the table. */
+  readonly field: string;
+  /** `predict`'s `model` argument; null for the fields whose model the server's configuration names or that the table does not know. */
   readonly model: string | null;
   /** Items it hands to its model: instances, texts, or 1. */
   readonly items: number;
@@ -55,9 +67,10 @@ export function costFields(document: DocumentNode, operation: OperationDefinitio
   const byKey = new Map<string, FieldCost>();
   forEachRootField(operation.selectionSet, fragments, bound, new Set(), (field) => {
     const name = field.name.value;
-    if (!Object.hasOwn(ITEM_FIELDS, name)) return;
+    const spec = Object.hasOwn(ITEM_FIELDS, name) ? ITEM_FIELDS[name as ItemField] : field.arguments?.some((arg) => arg.name.value === 'instances') ? UNNAMED_PREDICT : null;
+    if (!spec) return;
     const responseKey = field.alias?.value ?? name;
-    if (!byKey.has(responseKey)) byKey.set(responseKey, fieldCost(field, name as ItemField, responseKey, bound));
+    if (!byKey.has(responseKey)) byKey.set(responseKey, fieldCost(field, name, spec, responseKey, bound));
   });
   return [...byKey.values()];
 }
@@ -72,8 +85,7 @@ export function textCost(characters: number): number {
   return Math.max(1, Math.ceil(characters / TEXT_CHARACTERS_PER_ITEM));
 }
 
-function fieldCost(field: FieldNode, name: ItemField, responseKey: string, variables: Readonly<Record<string, unknown>>): FieldCost {
-  const spec = ITEM_FIELDS[name];
+function fieldCost(field: FieldNode, name: string, spec: ItemFieldSpec, responseKey: string, variables: Readonly<Record<string, unknown>>): FieldCost {
   const argument = (argumentName: string) => field.arguments?.find((arg) => arg.name.value === argumentName)?.value;
   const modelArgument = name === 'predict' ? valueOf(argument('model'), variables) : undefined;
   const model = typeof modelArgument === 'string' ? modelArgument : null;

@@ -368,6 +368,11 @@ describe('item budgets over HTTP against a production server', () => {
       const metadata = await server.gql('{ __typename }', undefined, as('visible'));
       expect(costOf(metadata)).toMatchObject({ requested: 0, charged: 0, remaining: 994 });
       expect(metadata.headers.get('ratelimit-remaining')).toBe('994');
+      // So does a request that never got to run.
+      const unparsable = await server.gql('{ predict(', undefined, as('visible'));
+      expect(codesOf(unparsable)).toEqual(['GRAPHQL_PARSE_FAILED']);
+      expect(costOf(unparsable)).toMatchObject({ requested: 0, charged: 0, remaining: 994 });
+      expect(unparsable.headers.get('ratelimit-limit')).toBe('1000');
     });
 
     it('across batched operations: each result has its own cost, the headers the state after all of them', async () => {
