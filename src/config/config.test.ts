@@ -6,7 +6,13 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ env: 'development', isProduction: false, port: 4000, host: '127.0.0.1', logLevel: 'info' });
     expect(config.modelsDir).toMatch(/models$/);
-    expect(config.limits).toEqual({ maxInstances: 1024, maxTexts: 256, maxBodyBytes: 16 * 1024 * 1024, maxItemsPerQuery: 4096, itemsPerMinute: 600_000, maxBatchedOperations: 10 });
+    expect(config.limits).toEqual({ maxInstances: 1024, maxTexts: 256, maxBodyBytes: 16 * 1024 * 1024, maxItemsPerQuery: 4096, maxTextCharactersPerQuery: 1_280_000, maxTextCharactersPerRequest: 2_560_000, itemsPerMinute: 600_000, maxBatchedOperations: 10 });
+  });
+
+  it('reads the text character caps', () => {
+    const { limits } = loadConfig({ MAX_TEXT_CHARACTERS_PER_QUERY: '5000', MAX_TEXT_CHARACTERS_PER_REQUEST: '9000' });
+    expect(limits).toMatchObject({ maxTextCharactersPerQuery: 5000, maxTextCharactersPerRequest: 9000 });
+    expect(() => loadConfig({ MAX_TEXT_CHARACTERS_PER_REQUEST: '-1' })).toThrow('MAX_TEXT_CHARACTERS_PER_REQUEST: must be positive, but got "-1"');
   });
 
   it('serves the IDE outside production unless switched off, and in production only when switched on', () => {

@@ -53,6 +53,10 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: positiveInt().default(16 * 1024 * 1024),
   /** Model items (instances, texts, recommendations) one operation may ask for. */
   MAX_ITEMS_PER_QUERY: positiveInt().default(4096),
+  /** Characters of text to classify one operation may carry (default: one classifySentiments call at its limits, 256 × 5,000). */
+  MAX_TEXT_CHARACTERS_PER_QUERY: positiveInt().default(1_280_000),
+  /** Characters of text to classify the operations of one HTTP request (a batched array) may carry together. */
+  MAX_TEXT_CHARACTERS_PER_REQUEST: positiveInt().default(2_560_000),
   /** Each caller's budget of model items per minute, unless its API key sets its own. */
   RATE_LIMIT_ITEMS_PER_MINUTE: positiveInt().default(600_000),
   /** Operations one batched HTTP request (a JSON array) may hold. */
@@ -148,6 +152,8 @@ export interface Config {
     readonly maxTexts: number;
     readonly maxBodyBytes: number;
     readonly maxItemsPerQuery: number;
+    readonly maxTextCharactersPerQuery: number;
+    readonly maxTextCharactersPerRequest: number;
     readonly itemsPerMinute: number;
     readonly maxBatchedOperations: number;
   };
@@ -207,6 +213,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxTexts: e.MAX_TEXTS,
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxItemsPerQuery: e.MAX_ITEMS_PER_QUERY,
+      maxTextCharactersPerQuery: e.MAX_TEXT_CHARACTERS_PER_QUERY,
+      maxTextCharactersPerRequest: e.MAX_TEXT_CHARACTERS_PER_REQUEST,
       itemsPerMinute: e.RATE_LIMIT_ITEMS_PER_MINUTE,
       maxBatchedOperations: e.MAX_BATCHED_OPERATIONS,
     },

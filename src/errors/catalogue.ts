@@ -53,12 +53,14 @@ export const ERROR_CATALOGUE = {
   RATE_LIMITED: {
     status: 429,
     area: 'limits',
-    meaning: "The caller's item budget, or a client address's requests without credentials (`ANONYMOUS_REQUESTS_PER_MINUTE`), is spent; `extensions.retryAfter` (seconds) and the `Retry-After` header say when to retry.",
+    meaning:
+      "The operation asks for more model items than remain of the caller's budget this minute (the message says how many it asked for and how many remain; it spent nothing), or a client address sent too many requests without credentials (`ANONYMOUS_REQUESTS_PER_MINUTE`). `extensions.retryAfter` (seconds) and the `Retry-After` header say when to retry.",
   },
   QUERY_TOO_COMPLEX: {
     status: 400,
     area: 'limits',
-    meaning: 'The operation exceeds a structural limit (depth, aliases, directives, tokens, field cost) or asks for more model items than one operation may.',
+    meaning:
+      'The operation exceeds a structural limit (depth, aliases, directives, tokens, field cost), asks for more model items than one operation may, or carries more characters of text to classify than one operation or one request may.',
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,

@@ -10,6 +10,6 @@ export interface GatewayContext {
   readonly principal: Principal;
   /** What the request did, for its log line. */
   readonly facts: RequestFacts;
-  /** Fresh per request. */
-  readonly loaders: RequestLoaders;
+  /** Fresh per request; replaced per operation of a batched request (usePerOperationLoaders). */
+  loaders: RequestLoaders;
 }

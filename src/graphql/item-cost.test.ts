@@ -1,6 +1,6 @@
 import { getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { countItems } from './item-cost.js';
+import { costFields, countItems, textCost } from './item-cost.js';
 
 const cost = (query: string, variables?: Record<string, unknown>) => {
   const document = parse(query);
@@ -38,5 +38,65 @@ describe('countItems', () => {
 
   it('does not loop on a fragment cycle (validation rejects it later)', () => {
     expect(cost(`{ ...A } fragment A on Query { ...B } fragment B on Query { ...A classifySentiment(text: "x") { label } }`)).toBe(1);
+  });
+});
+
+describe('countItems: what execution will run', () => {
+  const defaults = `query ($i: [InstanceInput!]! = [{ features: {} }, { features: {} }, { features: {} }]) {
+    a: predict(model: "iris", instances: $i) { label }
+    b: predict(model: "iris", instances: $i) { label }
+  }`;
+
+  it("counts a variable's default value when the request leaves the variable out", () => {
+    expect(cost(defaults)).toBe(6);
+    expect(cost(defaults, { i: [{}] })).toBe(2);
+    expect(cost(`query ($t: [String!]! = ["a", "b"], $one: String = "x") { classifySentiments(texts: $t) { label } classifySentiment(text: $one) { label } }`)).toBe(3);
+  });
+
+  it('follows variables inside list literals, with their defaults', () => {
+    expect(cost(`query ($a: InstanceInput = { features: {} }) { predict(model: "iris", instances: [$a, $a]) { label } }`)).toBe(2);
+  });
+
+  it('leaves out what @skip and @include keep from running, with literal and variable conditions', () => {
+    const query = `query ($no: Boolean = false, $yes: Boolean!) {
+      a: classifySentiment(text: "x") @skip(if: true) { label }
+      b: classifySentiment(text: "x") @include(if: $no) { label }
+      c: classifySentiment(text: "x") @include(if: $yes) { label }
+      ... on Query @skip(if: $yes) { d: classifySentiment(text: "x") { label } }
+      ...F @include(if: false)
+    }
+    fragment F on Query { e: classifySentiment(text: "x") { label } }`;
+    expect(cost(query, { yes: true })).toBe(1);
+    expect(cost(query, { yes: false })).toBe(1); // d in, c out
+  });
+
+  it('counts fields merged under one response key once, as execution runs them once', () => {
+    expect(cost(`{ predict(model: "iris", instances: [{ features: {} }]) { label } predict(model: "iris", instances: [{ features: {} }]) { score } }`)).toBe(1);
+  });
+
+  it('weighs texts by size: one item per started 1,000 characters', () => {
+    expect(textCost(0)).toBe(1);
+    expect(textCost(1000)).toBe(1);
+    expect(textCost(1001)).toBe(2);
+    expect(textCost(5000)).toBe(5);
+    expect(cost(`query ($t: [String!]!) { classifySentiments(texts: $t) { label } }`, { t: ['a', 'b'.repeat(2500), 'c'.repeat(5000)] })).toBe(1 + 3 + 5);
+    expect(cost(`query ($t: String!) { classifySentiment(text: $t) { label } }`, { t: 'x'.repeat(1999) })).toBe(2);
+  });
+
+  it('costs a root field it does not name but that takes instances like predict, so a new field is never free', () => {
+    expect(cost(`query ($i: [IrisFeaturesInput!]!) { predictIris(instances: $i) { label } }`, { i: [{}, {}, {}] })).toBe(3);
+  });
+
+  it('reports each model field with its model, items and characters', () => {
+    const document = parse(`query ($t: [String!]!, $m: String = "digits") {
+      x: predict(model: $m, instances: [{ tensor: [] }]) { label }
+      y: classifySentiments(texts: $t) { label }
+      z: recommendMovies(history: []) { score }
+    }`);
+    expect(costFields(document, getOperationAST(document)!, { t: ['ab', 'c'.repeat(1500)] })).toEqual([
+      { responseKey: 'x', field: 'predict', model: 'digits', items: 1, textCharacters: 0, cost: 1 },
+      { responseKey: 'y', field: 'classifySentiments', model: null, items: 2, textCharacters: 1502, cost: 3 },
+      { responseKey: 'z', field: 'recommendMovies', model: null, items: 1, textCharacters: 0, cost: 1 },
+    ]);
   });
 });

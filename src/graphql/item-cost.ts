@@ -1,61 +1,172 @@
 /**
  * The cost of an operation in model items, counted before anything runs: the instances of every
- * predict, the texts of every classifySentiments, one per classifySentiment and recommendMovies.
- * Aliases, fragments and variables are all followed, so the count is what execution will infer.
+ * predict, one per text of classifySentiment(s) (weighed by size), one per recommendMovies.
+ * Aliases, fragments, variables and variables' default values are all followed, @skip/@include are
+ * honoured and fields merged under one response key count once, so the count is what execution will run.
  */
-import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  Kind,
+  valueFromASTUntyped,
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 
-/** Root fields that infer, and the argument whose list length is their item count (null: one item). */
-const ITEM_ARGUMENTS: Readonly<Record<string, string | null>> = {
-  predict: 'instances',
-  classifySentiments: 'texts',
-  classifySentiment: null,
-  recommendMovies: null,
-};
+/** Characters of text that cost one item: a 5,000-character text costs 5, a short one 1. */
+export const TEXT_CHARACTERS_PER_ITEM = 1_000;
 
-export function countItems(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> = {}): number {
+/** Root fields that infer, and how their items are found. */
+const ITEM_FIELDS = {
+  predict: { argument: 'instances', texts: false },
+  classifySentiments: { argument: 'texts', texts: true },
+  classifySentiment: { argument: 'text', texts: true },
+  recommendMovies: { argument: null, texts: false },
+} as const satisfies Record<string, ItemFieldSpec>;
+
+interface ItemFieldSpec {
+  readonly argument: string | null;
+  readonly texts: boolean;
+}
+
+/**
+ * A root field this table does not name but that takes `instances` (a new per-model predict field)
+ * is costed like predict, so that a field added without its cost is never free.
+ */
+const UNNAMED_PREDICT: ItemFieldSpec = { argument: 'instances', texts: false };
+
+export type ItemField = keyof typeof ITEM_FIELDS;
+
+/** One root field that runs a model. */
+export interface FieldCost {
+  /** Its alias, or its name. */
+  readonly responseKey: string;
+  /** The field's name: one of `ItemField`, or a field that takes `instances` but is not in the table. */
+  readonly field: string;
+  /** `predict`'s `model` argument; null for the fields whose model the server's configuration names or that the table does not know. */
+  readonly model: string | null;
+  /** Items it hands to its model: instances, texts, or 1. */
+  readonly items: number;
+  /** Characters of the texts it classifies. */
+  readonly textCharacters: number;
+  /** What it costs from the budget: its items, each text weighed by `TEXT_CHARACTERS_PER_ITEM`. */
+  readonly cost: number;
+}
+
+/** The root fields of `operation` that run models, each once, with what they ask for. */
+export function costFields(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> = {}): FieldCost[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  let items = 0;
-  forEachRootField(operation.selectionSet, fragments, new Set(), (field) => {
+  const bound = withDefaults(operation, variables);
+  // graphql-js executes fields sharing a response key once (validation ensures they are the same call).
+  const byKey = new Map<string, FieldCost>();
+  forEachRootField(operation.selectionSet, fragments, bound, new Set(), (field) => {
     const name = field.name.value;
-    if (!(name in ITEM_ARGUMENTS)) return;
-    const argumentName = ITEM_ARGUMENTS[name];
-    if (argumentName === null) {
-      items += 1;
-      return;
-    }
-    const argument = field.arguments?.find((arg) => arg.name.value === argumentName);
-    items += argument ? listLength(argument.value, variables) : 0;
+    const spec = Object.hasOwn(ITEM_FIELDS, name) ? ITEM_FIELDS[name as ItemField] : field.arguments?.some((arg) => arg.name.value === 'instances') ? UNNAMED_PREDICT : null;
+    if (!spec) return;
+    const responseKey = field.alias?.value ?? name;
+    if (!byKey.has(responseKey)) byKey.set(responseKey, fieldCost(field, name, spec, responseKey, bound));
   });
-  return items;
+  return [...byKey.values()];
 }
 
-// Visits the root fields of a selection set, through fragment spreads and inline fragments.
-function forEachRootField(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>, visit: (field: FieldNode) => void): void {
+/** The operation's total cost in budget items. */
+export function countItems(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> = {}): number {
+  return costFields(document, operation, variables).reduce((total, field) => total + field.cost, 0);
+}
+
+/** A text's cost: one item per started `TEXT_CHARACTERS_PER_ITEM` characters, at least one. */
+export function textCost(characters: number): number {
+  return Math.max(1, Math.ceil(characters / TEXT_CHARACTERS_PER_ITEM));
+}
+
+function fieldCost(field: FieldNode, name: string, spec: ItemFieldSpec, responseKey: string, variables: Readonly<Record<string, unknown>>): FieldCost {
+  const argument = (argumentName: string) => field.arguments?.find((arg) => arg.name.value === argumentName)?.value;
+  const modelArgument = name === 'predict' ? valueOf(argument('model'), variables) : undefined;
+  const model = typeof modelArgument === 'string' ? modelArgument : null;
+  if (spec.argument === null) return { responseKey, field: name, model, items: 1, textCharacters: 0, cost: 1 };
+  const value = argument(spec.argument);
+  if (!spec.texts) {
+    const items = listLength(value, variables);
+    return { responseKey, field: name, model, items, textCharacters: 0, cost: items };
+  }
+  const lengths = textLengths(value, variables);
+  const textCharacters = lengths.reduce((sum, length) => sum + length, 0);
+  const cost = lengths.reduce((sum, length) => sum + textCost(length), 0);
+  return { responseKey, field: name, model, items: lengths.length, textCharacters, cost };
+}
+
+// The request's variables, plus the default of every variable it leaves out (execution uses those too).
+function withDefaults(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  let bound: Record<string, unknown> | null = null;
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (!definition.defaultValue || variables[name] !== undefined) continue;
+    bound ??= { ...variables };
+    bound[name] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return bound ?? variables;
+}
+
+// Visits the root fields that execution will run, through fragment spreads and inline fragments.
+function forEachRootField(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  variables: Readonly<Record<string, unknown>>,
+  seen: Set<string>,
+  visit: (field: FieldNode) => void,
+): void {
   for (const selection of selectionSet.selections) {
+    if (!isIncluded(selection.directives, variables)) continue;
     if (selection.kind === Kind.FIELD) visit(selection);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) forEachRootField(selection.selectionSet, fragments, seen, visit);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) forEachRootField(selection.selectionSet, fragments, variables, seen, visit);
     else {
       const name = selection.name.value;
       const fragment = fragments.get(name);
       if (!fragment || seen.has(name)) continue; // validation reports unknown and cyclic fragments
       seen.add(name);
-      forEachRootField(fragment.selectionSet, fragments, seen, visit);
+      forEachRootField(fragment.selectionSet, fragments, variables, seen, visit);
     }
   }
 }
 
-// A list argument's length, from a literal or a variable; a single value counts as a list of one (input coercion).
-function listLength(value: ValueNode, variables: Readonly<Record<string, unknown>>): number {
-  if (value.kind === Kind.VARIABLE) {
-    const bound = variables[value.name.value];
-    if (Array.isArray(bound)) return bound.length;
-    return bound === undefined || bound === null ? 0 : 1;
+// @skip(if: true) and @include(if: false) keep a selection from running; bad values fail validation later.
+function isIncluded(directives: readonly DirectiveNode[] | undefined, variables: Readonly<Record<string, unknown>>): boolean {
+  for (const directive of directives ?? []) {
+    const name = directive.name.value;
+    if (name !== 'skip' && name !== 'include') continue;
+    const condition = valueOf(directive.arguments?.find((arg) => arg.name.value === 'if')?.value, variables);
+    if (name === 'skip' && condition === true) return false;
+    if (name === 'include' && condition === false) return false;
   }
-  if (value.kind === Kind.LIST) return value.values.length;
-  if (value.kind === Kind.NULL) return 0;
-  return 1;
+  return true;
+}
+
+// A list argument's length; a single value counts as a list of one (input coercion).
+function listLength(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): number {
+  if (value?.kind === Kind.LIST) return value.values.length;
+  const resolved = valueOf(value, variables);
+  if (Array.isArray(resolved)) return resolved.length;
+  return resolved === undefined || resolved === null ? 0 : 1;
+}
+
+// The length of every text in a text or list-of-texts argument (a value that is not a string counts as
+// an empty text: coercion refuses it before anything runs).
+function textLengths(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): number[] {
+  const lengthOf = (text: unknown) => (typeof text === 'string' ? text.length : 0);
+  if (value?.kind === Kind.LIST) return value.values.map((element) => lengthOf(valueOf(element, variables)));
+  const resolved = valueOf(value, variables);
+  if (Array.isArray(resolved)) return resolved.map(lengthOf);
+  return resolved === undefined || resolved === null ? [] : [lengthOf(resolved)];
+}
+
+function valueOf(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): unknown {
+  if (value === undefined) return undefined;
+  if (value.kind === Kind.VARIABLE) return variables[value.name.value];
+  return valueFromASTUntyped(value, variables);
 }

@@ -5,40 +5,96 @@
  *
  * In-memory by default (rate-limiter-flexible's RateLimiterMemory, a fixed one-minute window per key).
  * Several replicas share budgets through any `ItemRateLimiter` over a shared store: rate-limiter-flexible's
- * RateLimiterRedis has the same `consume` API, so `createFlexibleItemLimiter((points) =>
+ * RateLimiterRedis has the same `get`/`consume`/`reward` API, so `createFlexibleItemLimiter((points) =>
  * new RateLimiterRedis({ storeClient: redis, points, duration: 60, keyPrefix: 'gw' }))` is all it takes.
  */
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
-export type RateDecision = { readonly allowed: true; readonly remaining: number } | { readonly allowed: false; readonly retryAfterSeconds: number; readonly limit: number };
-
-export interface ItemRateLimiter {
-  /** Spends `items` of `key`'s budget of `itemsPerMinute`; says when to retry if it is spent. */
-  consume(key: string, items: number, itemsPerMinute: number): Promise<RateDecision>;
+/** Where one caller's budget stands. */
+export interface BudgetState {
+  /** Items per minute. */
+  readonly limit: number;
+  /** Items left in the current window. */
+  readonly remaining: number;
+  /** Seconds until the window ends and the whole budget is back (the window's length while nothing is spent). */
+  readonly resetSeconds: number;
 }
+
+export type RateDecision = (BudgetState & { readonly allowed: true }) | (BudgetState & { readonly allowed: false; readonly retryAfterSeconds: number });
+
+/**
+ * A store of item budgets. Implementations must spend nothing on a refusal: a refused operation runs
+ * nothing, so it must not leave the caller's next, smaller operation refused.
+ */
+export interface ItemRateLimiter {
+  /** Spends `items` of `key`'s budget of `itemsPerMinute` if that many remain; spends nothing otherwise. */
+  consume(key: string, items: number, itemsPerMinute: number): Promise<RateDecision>;
+  /** Gives back items spent in the current window that did not run (never more than the window spent). */
+  refund(key: string, items: number, itemsPerMinute: number): Promise<BudgetState>;
+  /** Reads the budget without spending. */
+  peek(key: string, itemsPerMinute: number): Promise<BudgetState>;
+}
+
+const WINDOW_SECONDS = 60;
 
 /** An ItemRateLimiter over rate-limiter-flexible, one limiter per distinct budget size. */
 export function createFlexibleItemLimiter(create: (itemsPerMinute: number) => RateLimiterAbstract): ItemRateLimiter {
   const byBudget = new Map<number, RateLimiterAbstract>();
+  const limiterFor = (itemsPerMinute: number): RateLimiterAbstract => {
+    let limiter = byBudget.get(itemsPerMinute);
+    if (!limiter) {
+      limiter = create(itemsPerMinute);
+      byBudget.set(itemsPerMinute, limiter);
+    }
+    return limiter;
+  };
+
   return {
     async consume(key, items, itemsPerMinute) {
-      let limiter = byBudget.get(itemsPerMinute);
-      if (!limiter) {
-        limiter = create(itemsPerMinute);
-        byBudget.set(itemsPerMinute, limiter);
-      }
+      const limiter = limiterFor(itemsPerMinute);
+      // Look before spending: rate-limiter-flexible's consume counts refused points too, so an
+      // operation over budget would otherwise eat the budget of the caller's next ones.
+      const before = stateOf(await limiter.get(key), itemsPerMinute);
+      if (items > before.remaining) return refusal(before);
+      if (items === 0) return { allowed: true, ...before };
       try {
-        const result = await limiter.consume(key, items);
-        return { allowed: true, remaining: result.remainingPoints };
+        return { allowed: true, ...stateOf(await limiter.consume(key, items), itemsPerMinute) };
       } catch (rejection) {
         // rate-limiter-flexible rejects with a RateLimiterRes when the budget is spent, an Error when the store fails.
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), limit: itemsPerMinute };
+        // A concurrent operation of the same caller got there first: undo what this refusal counted.
+        return refusal(stateOf(await limiter.reward(key, items), itemsPerMinute));
       }
+    },
+    async refund(key, items, itemsPerMinute) {
+      const limiter = limiterFor(itemsPerMinute);
+      const current = await limiter.get(key);
+      // Nothing to give back once the window that spent the items has ended.
+      const spent = current?.consumedPoints ?? 0;
+      const amount = Math.min(items, spent);
+      if (amount <= 0) return stateOf(current, itemsPerMinute);
+      return stateOf(await limiter.reward(key, amount), itemsPerMinute);
+    },
+    async peek(key, itemsPerMinute) {
+      return stateOf(await limiterFor(itemsPerMinute).get(key), itemsPerMinute);
     },
   };
 }
 
 export function createMemoryItemLimiter(): ItemRateLimiter {
-  return createFlexibleItemLimiter((itemsPerMinute) => new RateLimiterMemory({ points: itemsPerMinute, duration: 60 }));
+  return createFlexibleItemLimiter((itemsPerMinute) => new RateLimiterMemory({ points: itemsPerMinute, duration: WINDOW_SECONDS }));
+}
+
+// A key without a record has its whole budget; seconds are rounded up so that retrying after them works.
+function stateOf(result: RateLimiterRes | null, limit: number): BudgetState {
+  if (!result || result.msBeforeNext <= 0) return { limit, remaining: limit, resetSeconds: WINDOW_SECONDS };
+  return {
+    limit,
+    remaining: Math.max(0, Math.min(limit, limit - result.consumedPoints)),
+    resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
+  };
+}
+
+function refusal(state: BudgetState): RateDecision {
+  return { allowed: false, ...state, retryAfterSeconds: state.resetSeconds };
 }

@@ -21,7 +21,7 @@ import { useItemBudget } from '../graphql/item-budget.plugin.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
 import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
 import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
-import { RequestLoaders } from '../graphql/loaders.js';
+import { RequestLoaders, usePerOperationLoaders } from '../graphql/loaders.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
 import { ModelRegistry } from '../models/registry.js';
 import { GatewayMetrics } from '../observability/metrics.js';
@@ -144,11 +144,17 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       usePersistedDocuments({ mode: persisted.mode, documents: persistedDocuments }),
       useIntrospectionPolicy({ mode: config.auth.introspection }),
       ...queryLimits.plugins,
+      usePerOperationLoaders(),
       useItemBudget({
         maxItemsPerQuery: config.limits.maxItemsPerQuery,
+        maxTextCharactersPerQuery: config.limits.maxTextCharactersPerQuery,
+        maxTextCharactersPerRequest: config.limits.maxTextCharactersPerRequest,
         defaultItemsPerMinute: config.limits.itemsPerMinute,
         limiter: dependencies.rateLimiter ?? createMemoryItemLimiter(),
+        models: { manifestOf: (name) => registry.manifestOf(name), sentiment: config.models.sentiment, recommender: config.models.recommender },
+        authorization: config.auth.authorization,
         onRateLimited: (principal) => metrics.rateLimited.inc({ principal_kind: principal.kind }),
+        onStoreError: (error) => logger.warn({ err: error }, 'the item budget store failed; the response goes without cost figures'),
       }),
     ],
   });
@@ -169,7 +175,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     // All from the headers, in this order, before a byte of the body is read: 400/401, 415, 429/413.
     onRequest: [authenticateFromHeaders(app, authenticator), refuseEncodedBodies, anonymousLimits.onRequest],
     preParsing: anonymousLimits.preParsing,
-    preValidation: limitBatchedOperations(config.limits.maxBatchedOperations),
+    preValidation: limitBatchedOperations(config.limits.maxBatchedOperations, { onRefused: (code) => metrics.errors.inc({ code }) }),
     handler: graphqlHandler,
   });
   registerHealthRoutes(app, { registry });

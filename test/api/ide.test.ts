@@ -43,7 +43,7 @@ describe('the GraphQL IDE on a real gateway', () => {
     const query = await fetch(`${server.origin}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
       headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
     });
-    expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await query.json()).toMatchObject({ data: { __typename: 'Query' } });
     expect((await fetch(`${server.origin}/ide/assets/ruru.css`)).status).toBe(200);
   });
 

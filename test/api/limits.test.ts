@@ -93,7 +93,7 @@ describe('per-principal rate limits counted in model items', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(refused.headers.get('retry-after')).toBe(String(retryAfter));
-    expect(refused.body.errors![0].message).toBe(`this caller's budget of 10 model items per minute is spent; retry in ${retryAfter} s`);
+    expect(refused.body.errors![0].message).toBe(`the operation asks for 1 model item, but 0 remain of this caller's 10 per minute; retry in ${retryAfter} s`);
   });
 
   it('uses the default budget for keys without one, and counts items, not requests', async () => {

@@ -51,6 +51,6 @@ describe('models and model metadata over HTTP', () => {
 
   it('answers null for an unknown model', async () => {
     const response = await server.gql(`{ model(name: "nope") { name } }`);
-    expect(response.body).toEqual({ data: { model: null } });
+    expect(response.body).toEqual({ data: { model: null }, extensions: { cost: expect.objectContaining({ requested: 0, charged: 0 }) } });
   });
 });
