@@ -65,6 +65,7 @@ describe('a model the caller may not call looks exactly like one that does not e
         },
       ],
       data: { predict: null },
+      extensions: { cost: expect.objectContaining({ charged: 0 }) },
     });
     const listed = await gateway.server.gql<{ models: { name: string }[]; digits: unknown; nope: unknown }>('{ models { name } digits: model(name: "digits") { name } nope: model(name: "nopes") { name } }', undefined, gateway.as('predict'));
     expect(listed.body.data!.models.map((model) => model.name)).not.toContain('digits');

@@ -85,7 +85,8 @@ describe('the HTTP edge in production', () => {
     it('still answers small anonymous requests, and authenticated bodies up to MAX_BODY_BYTES', async () => {
       const before = await bodiesParsed();
       const anonymous = await server.gql('{ __typename }', undefined, {});
-      expect(anonymous.body).toEqual({ data: { __typename: 'Query' } });
+      expect(anonymous.body.data).toEqual({ __typename: 'Query' });
+      expect(anonymous.body.errors).toBeUndefined();
       const modelField = await server.gql(`{ predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }`, undefined, {});
       expect(codesOf(modelField)).toEqual(['UNAUTHENTICATED']);
       // 1 MB of padding: 16 times the anonymous limit, well inside the authenticated one.

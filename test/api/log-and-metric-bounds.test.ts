@@ -10,7 +10,8 @@ import { startProductionGateway, type ProductionGateway } from '../support/produ
 describe('log lines and metric labels stay bounded whatever callers send (production)', () => {
   let gateway: ProductionGateway;
   beforeAll(async () => {
-    gateway = await startProductionGateway({ app: ['predict'] });
+    // Many anonymous requests must reach GraphQL here: lift the per-address limit the HTTP edge sets.
+    gateway = await startProductionGateway({ app: ['predict'] }, { ANONYMOUS_REQUESTS_PER_MINUTE: '100000' });
   });
   afterAll(() => gateway.close());
 
