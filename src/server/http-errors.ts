@@ -38,7 +38,7 @@ export function registerHttpErrorHandling(app: FastifyInstance, { bodyLimit, met
   });
 
   app.setErrorHandler((error: FastifyError | RequestRefusal, request, reply) => {
-    const { status, code, message } = describe(error, bodyLimit);
+    const { status, code, message } = describeHttpError(error, bodyLimit);
     metrics.errors.inc({ code });
     request.facts?.errorCodes.push(code);
     if (status >= 500) request.log.error({ err: error }, 'request failed before reaching GraphQL');
@@ -48,7 +48,8 @@ export function registerHttpErrorHandling(app: FastifyInstance, { bodyLimit, met
   });
 }
 
-function describe(error: FastifyError | RequestRefusal, bodyLimit: number): { status: number; code: string; message: string } {
+/** Status, stable code and message of an error that ends a request before it reaches its handler. */
+export function describeHttpError(error: FastifyError | RequestRefusal, bodyLimit: number): { status: number; code: string; message: string } {
   if (error instanceof RequestRefusal) return { status: error.statusCode, code: error.code, message: error.message };
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
