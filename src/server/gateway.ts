@@ -11,6 +11,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import pino, { type Logger } from 'pino';
 import { DEV_KEY, createAuthenticator } from '../auth/authenticator.js';
 import { applyPermissions } from '../auth/permissions.js';
+import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
 import { isGatewayError } from '../errors/gateway-error.js';
 import type { GatewayContext } from '../graphql/context.js';
@@ -31,6 +32,8 @@ import { limitBatchedOperations } from './batch-limit.js';
 import { registerClientRoutes } from './client.routes.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerHttpErrorHandling } from './http-errors.js';
+import { createProtocolAccess } from './inference-protocol/access.js';
+import { registerInferenceProtocol } from './inference-protocol/routes.js';
 import { registerRequestLogging } from './request-logging.js';
 import { registerTokenLimit } from './token-limit.js';
 
@@ -100,6 +103,9 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   registerHttpErrorHandling(app, { bodyLimit: config.limits.maxBodyBytes, metrics });
   registerTokenLimit(app, { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens, path: '/graphql' });
   const queryLimits = useQueryLimits({ ...DEFAULT_QUERY_LIMITS, blockFieldSuggestions: config.isProduction });
+  // One budget per caller, whichever protocol it spends through.
+  const rateLimiter = dependencies.rateLimiter ?? createMemoryItemLimiter();
+  const onRateLimited = (principal: Principal) => metrics.rateLimited.inc({ principal_kind: principal.kind });
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -131,8 +137,8 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       useItemBudget({
         maxItemsPerQuery: config.limits.maxItemsPerQuery,
         defaultItemsPerMinute: config.limits.itemsPerMinute,
-        limiter: dependencies.rateLimiter ?? createMemoryItemLimiter(),
-        onRateLimited: (principal) => metrics.rateLimited.inc({ principal_kind: principal.kind }),
+        limiter: rateLimiter,
+        onRateLimited,
       }),
     ],
   });
@@ -155,6 +161,14 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   });
   app.route({ url: '/graphql', method: ['GET', 'POST'], preValidation: limitBatchedOperations(config.limits.maxBatchedOperations), handler: graphqlHandler });
   registerHealthRoutes(app, { registry, metrics });
+  // The Open Inference Protocol (KServe v2 / Triton HTTP) beside GraphQL: same keys, scopes, budgets and batchers.
+  registerInferenceProtocol(app, {
+    registry,
+    metrics,
+    maxRows: config.limits.maxInstances,
+    bodyLimit: config.limits.maxBodyBytes,
+    access: createProtocolAccess({ authenticator, registry, limiter: rateLimiter, defaultItemsPerMinute: config.limits.itemsPerMinute, onRateLimited }),
+  });
   if (config.ide) {
     // Prefill the demo key only where the authenticator really accepts it.
     const demoKeyAccepted = await authenticator.authenticate({ 'x-api-key': DEV_KEY }).then((principal) => principal.kind === 'demo', () => false);
