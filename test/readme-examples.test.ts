@@ -29,7 +29,7 @@ describe('README curl examples', () => {
       if (body.extensions?.cost) delete body.extensions.cost.resetSeconds;
       return { body, reset };
     };
-    const actual = withoutReset(await response.json());
+    const actual = withoutReset((await response.json()) as Parameters<typeof withoutReset>[0]);
     const expected = withoutReset(JSON.parse(answer));
     expect(actual.body).toEqual(expected.body);
     if (expected.reset !== undefined) expect(actual.reset).toEqual(expect.any(Number));

@@ -83,7 +83,7 @@ export const ERROR_CATALOGUE = {
   BAD_REQUEST: {
     status: 400,
     area: 'graphql',
-    meaning: 'The HTTP request is not a GraphQL request (malformed JSON, invalid UTF-8, empty body, missing query).',
+    meaning: 'The HTTP request is not a GraphQL or inference protocol request (malformed JSON, invalid UTF-8, empty body, missing query, binary tensor data).',
   },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, area: 'graphql', meaning: 'A POST body that is not `application/json`.' },
   UNSUPPORTED_CONTENT_ENCODING: {

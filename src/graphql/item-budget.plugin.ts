@@ -16,7 +16,7 @@ import type { ApolloServerPlugin, HTTPGraphQLHead } from '@apollo/server';
 import { canCallModel } from '../auth/model-access.js';
 import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import type { BudgetState, ItemRateLimiter } from '../limits/rate-limiter.js';
+import { overBudgetError, type BudgetState, type ItemRateLimiter, type RateDecision } from '../limits/rate-limiter.js';
 import type { ModelManifest } from '../models/manifest.js';
 import type { RequestFacts } from '../observability/request-facts.js';
 import { toRequestError } from './errors.js';
@@ -176,7 +176,7 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
             return;
           }
           options.onRateLimited?.(principal);
-          throw overBudget(total, decision.remaining, itemsPerMinute, decision.retryAfterSeconds);
+          throw overBudget(total, decision);
         },
 
         async executionDidStart() {
@@ -246,16 +246,7 @@ function tooComplex(message: string, details: Record<string, unknown>) {
   return toRequestError(new GatewayError('QUERY_TOO_COMPLEX', message, details));
 }
 
-function overBudget(items: number, remaining: number, itemsPerMinute: number, retryAfter: number) {
-  const message =
-    items > itemsPerMinute
-      ? `the operation asks for ${modelItems(items)}, more than this caller's whole budget of ${itemsPerMinute} per minute`
-      : `the operation asks for ${modelItems(items)}, but ${remaining} ${remaining === 1 ? 'remains' : 'remain'} of this caller's ${itemsPerMinute} per minute; retry in ${retryAfter} s`;
-  return toRequestError(new GatewayError('RATE_LIMITED', message, { retryAfter, itemsPerMinute, requested: items, remaining }), {
-    'retry-after': String(retryAfter),
-  });
-}
-
-function modelItems(count: number): string {
-  return count === 1 ? '1 model item' : `${count} model items`;
+// The shared refusal (src/limits), as a request-ending GraphQL error with a Retry-After header.
+function overBudget(items: number, decision: RateDecision & { readonly allowed: false }) {
+  return toRequestError(overBudgetError('the operation', items, decision), { 'retry-after': String(decision.retryAfterSeconds) });
 }

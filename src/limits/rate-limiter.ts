@@ -9,6 +9,7 @@
  * new RateLimiterRedis({ storeClient: redis, points, duration: 60, keyPrefix: 'gw' }))` is all it takes.
  */
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { GatewayError } from '../errors/gateway-error.js';
 
 /** Where one caller's budget stands. */
 export interface BudgetState {
@@ -36,6 +37,21 @@ export interface ItemRateLimiter {
 }
 
 const WINDOW_SECONDS = 60;
+
+/**
+ * The refusal of a request that asks for more items than remain (RATE_LIMITED), worded the same for
+ * every protocol: how many were asked for, how many remain, when to retry. `asker` names what asked
+ * ("the operation" in GraphQL, "the request" in the inference protocol).
+ */
+export function overBudgetError(asker: string, items: number, decision: BudgetState & { readonly retryAfterSeconds: number }): GatewayError {
+  const { remaining, limit, retryAfterSeconds: retryAfter } = decision;
+  const asked = items === 1 ? '1 model item' : `${items} model items`;
+  const message =
+    items > limit
+      ? `${asker} asks for ${asked}, more than this caller's whole budget of ${limit} per minute`
+      : `${asker} asks for ${asked}, but ${remaining} ${remaining === 1 ? 'remains' : 'remain'} of this caller's ${limit} per minute; retry in ${retryAfter} s`;
+  return new GatewayError('RATE_LIMITED', message, { retryAfter, itemsPerMinute: limit, requested: items, remaining });
+}
 
 /** An ItemRateLimiter over rate-limiter-flexible, one limiter per distinct budget size. */
 export function createFlexibleItemLimiter(create: (itemsPerMinute: number) => RateLimiterAbstract): ItemRateLimiter {

@@ -15,8 +15,10 @@ import { parseManifest, type ModelManifest } from './manifest.js';
 
 export const MANIFEST_FILE = 'model.json';
 export const ONNX_FILE = 'model.onnx';
-const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const VERSION_FOLDER = /^[1-9][0-9]{0,8}$/;
+/** What a model folder's name may be (and so a model name anywhere). */
+export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** What a version folder's name may be: a positive integer without leading zeros. */
+export const VERSION_FOLDER = /^[1-9][0-9]{0,8}$/;
 
 export interface LoadFailure {
   readonly reason: ModelLoadFailure;

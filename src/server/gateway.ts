@@ -11,6 +11,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import pino, { type Logger } from 'pino';
 import { DEV_KEY, createAuthenticator } from '../auth/authenticator.js';
 import { applyPermissions } from '../auth/permissions.js';
+import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/errors.js';
@@ -38,6 +39,8 @@ import { registerHealthRoutes } from './health.routes.js';
 import { registerHttpErrorHandling } from './http-errors.js';
 import { listenForMetrics, registerMetricsRoute, type MetricsListener } from './metrics.routes.js';
 import { authenticateFromHeaders } from './request-authentication.js';
+import { createProtocolAccess } from './inference-protocol/access.js';
+import { registerInferenceProtocol } from './inference-protocol/routes.js';
 import { registerRequestLogging } from './request-logging.js';
 import { registerTokenLimit } from './token-limit.js';
 
@@ -115,6 +118,9 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   // Documents registered at build time; a bad manifest stops start-up here, naming the file.
   const persisted = config.persistedDocuments;
   const persistedDocuments = persisted.file !== undefined ? loadPersistedDocuments(persisted.file) : new Map<string, string>();
+  // One budget per caller, whichever protocol it spends through.
+  const rateLimiter = dependencies.rateLimiter ?? createMemoryItemLimiter();
+  const onRateLimited = (principal: Principal) => metrics.rateLimited.inc({ principal_kind: principal.kind });
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -150,10 +156,10 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         maxTextCharactersPerQuery: config.limits.maxTextCharactersPerQuery,
         maxTextCharactersPerRequest: config.limits.maxTextCharactersPerRequest,
         defaultItemsPerMinute: config.limits.itemsPerMinute,
-        limiter: dependencies.rateLimiter ?? createMemoryItemLimiter(),
+        limiter: rateLimiter,
         models: { manifestOf: (name) => registry.manifestOf(name), sentiment: config.models.sentiment, recommender: config.models.recommender },
         authorization: config.auth.authorization,
-        onRateLimited: (principal) => metrics.rateLimited.inc({ principal_kind: principal.kind }),
+        onRateLimited,
         onStoreError: (error) => logger.warn({ err: error }, 'the item budget store failed; the response goes without cost figures'),
       }),
     ],
@@ -169,17 +175,27 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     },
   });
   const anonymousLimits = limitAnonymousRequests({ ...config.anonymous, onRateLimited: () => metrics.rateLimited.inc({ principal_kind: 'anonymous' }) });
+  // All from the headers, in this order, before a byte of the body is read: 400/401, 415, 429/413.
+  const beforeBody = { onRequest: [authenticateFromHeaders(app, authenticator), refuseEncodedBodies, anonymousLimits.onRequest], preParsing: anonymousLimits.preParsing };
   app.route({
     url: '/graphql',
     method: ['GET', 'POST'],
-    // All from the headers, in this order, before a byte of the body is read: 400/401, 415, 429/413.
-    onRequest: [authenticateFromHeaders(app, authenticator), refuseEncodedBodies, anonymousLimits.onRequest],
-    preParsing: anonymousLimits.preParsing,
+    onRequest: beforeBody.onRequest,
+    preParsing: beforeBody.preParsing,
     preValidation: limitBatchedOperations(config.limits.maxBatchedOperations, { onRefused: (code) => metrics.errors.inc({ code }) }),
     handler: graphqlHandler,
   });
   registerHealthRoutes(app, { registry });
   if (config.metrics.onApiPort) registerMetricsRoute(app, metrics);
+  // The Open Inference Protocol (KServe v2 / Triton HTTP) beside GraphQL: same keys, scopes, budgets and batchers.
+  registerInferenceProtocol(app, {
+    registry,
+    metrics,
+    maxRows: config.limits.maxInstances,
+    bodyLimit: config.limits.maxBodyBytes,
+    access: createProtocolAccess({ authenticator, registry, limiter: rateLimiter, defaultItemsPerMinute: config.limits.itemsPerMinute, onRateLimited }),
+    beforeBody,
+  });
   if (config.ide) {
     // Prefill the demo key only where the authenticator really accepts it.
     const demoKeyAccepted = await authenticator.authenticate({ 'x-api-key': DEV_KEY }).then((principal) => principal.kind === 'demo', () => false);

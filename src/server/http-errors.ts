@@ -42,7 +42,7 @@ export function registerHttpErrorHandling(app: FastifyInstance, { bodyLimit, met
   });
 
   app.setErrorHandler((error: FastifyError | RequestRefusal | GatewayError, request, reply) => {
-    const { status, code, message, details = {} } = describe(error, bodyLimit);
+    const { status, code, message, details = {} } = describeHttpError(error, bodyLimit);
     metrics.errors.inc({ code });
     request.facts?.errorCodes.push(code);
     if (status >= 500) request.log.error({ err: error }, 'request failed before reaching GraphQL');
@@ -53,7 +53,8 @@ export function registerHttpErrorHandling(app: FastifyInstance, { bodyLimit, met
   });
 }
 
-function describe(error: FastifyError | RequestRefusal | GatewayError, bodyLimit: number): { status: number; code: string; message: string; details?: Readonly<Record<string, unknown>> } {
+/** Status, stable code, message and details of an error that ends a request before it reaches its handler. */
+export function describeHttpError(error: FastifyError | RequestRefusal | GatewayError, bodyLimit: number): { status: number; code: string; message: string; details?: Readonly<Record<string, unknown>> } {
   if (error instanceof GatewayError) return { status: error.httpStatus, code: error.code, message: error.message, details: error.details };
   if (error instanceof RequestRefusal) return { status: error.statusCode, code: error.code, message: error.message };
   switch (error.code) {

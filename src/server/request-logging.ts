@@ -1,7 +1,8 @@
 /**
- * One log line per GraphQL request (request id, principal, operation, fields, models and item counts,
- * status, duration) and the HTTP duration histogram for every route. Other routes (health, metrics,
- * assets) are only counted, not logged, so probes do not drown the log.
+ * One log line per GraphQL request and per Open Inference Protocol infer request (request id,
+ * principal, operation, fields, models and item counts, status, duration) and the HTTP duration
+ * histogram for every route. Other routes (health, metrics, assets) are only counted, not logged, so
+ * probes do not drown the log.
  */
 import type { FastifyInstance } from 'fastify';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -31,8 +32,9 @@ export function registerRequestLogging(app: FastifyInstance, { metrics }: { metr
     traffic.answered += 1;
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    if (route !== '/graphql') return;
-    request.log.info({ status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...request.facts.toLog() }, 'graphql request');
+    const kind = route === '/graphql' ? 'graphql request' : request.method === 'POST' && route.startsWith('/v2/models/') ? 'inference request' : null;
+    if (!kind) return;
+    request.log.info({ status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...request.facts.toLog() }, kind);
   });
   return traffic;
 }

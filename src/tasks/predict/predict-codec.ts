@@ -107,7 +107,8 @@ function encodeTensor(values: readonly unknown[], expected: number, dims: readon
   return data;
 }
 
-function finiteFloat32(value: unknown, path: string): number {
+/** A JSON value as one float32 element: finite and in range (errors name `path`). */
+export function finiteFloat32(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw badInput(path, 'must be a finite number', value);
   if (Math.abs(value) > FLOAT32_MAX) throw badInput(path, 'must fit in float32 (|x| <= 3.4e38)', value);
   return value;
