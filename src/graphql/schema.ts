@@ -11,7 +11,7 @@ import type { RecommendService } from '../tasks/recommend/recommend-service.js';
 import type { SentimentService } from '../tasks/sentiment/sentiment-service.js';
 import { ModelsResolver } from './models/models.resolver.js';
 import { MoviesResolver } from './movies/movies.resolver.js';
-import { PredictionResolver } from './prediction/prediction.resolver.js';
+import { PredictionResolver, resolvePredictWithPlainArguments } from './prediction/prediction.resolver.js';
 import { SentimentResolver } from './sentiment/sentiment.resolver.js';
 
 export interface SchemaServices {
@@ -22,8 +22,9 @@ export interface SchemaServices {
 }
 
 export async function buildGatewaySchema(services: SchemaServices): Promise<GraphQLSchema> {
+  const prediction = new PredictionResolver(services.predict);
   const resolvers = new Map<Function, object>([
-    [PredictionResolver, new PredictionResolver(services.predict)],
+    [PredictionResolver, prediction],
     [SentimentResolver, new SentimentResolver(services.sentiment)],
     [MoviesResolver, new MoviesResolver(services.recommend)],
     [ModelsResolver, new ModelsResolver(services.registry)],
@@ -35,9 +36,11 @@ export async function buildGatewaySchema(services: SchemaServices): Promise<Grap
       return resolver;
     },
   };
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [PredictionResolver, SentimentResolver, MoviesResolver, ModelsResolver],
     container,
     validate: false,
   });
+  resolvePredictWithPlainArguments(schema, prediction);
+  return schema;
 }
