@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   INTROSPECTION: z.enum(INTROSPECTION_MODES, { error: `must be one of ${INTROSPECTION_MODES.join(', ')}` }).optional(),
   /** `off` skips graphql-shield entirely: for measuring its cost only; refused in production. */
   AUTHORIZATION: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  /** What executes GraphQL operations: graphql-jit (compiled per document) or graphql-js. */
+  GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js'], { error: 'must be jit or graphql-js' }).default('jit'),
   /** The browser IDE at / and /graphql and the demo page at /demo (default: on outside production, off in production). */
   IDE: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
 });
@@ -95,6 +97,8 @@ export interface Config {
   readonly auth: AuthConfig;
   /** Serve the GraphQL IDE (GET / and browser GETs of /graphql) and the demo page (/demo). */
   readonly ide: boolean;
+  /** `jit`: operations run compiled by graphql-jit (src/graphql/jit-executor.ts); `graphql-js`: graphql-js's execute. */
+  readonly graphqlExecutor: 'jit' | 'graphql-js';
 }
 
 export class ConfigError extends Error {
@@ -149,6 +153,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       authorization: e.AUTHORIZATION === 'on',
     },
     ide: e.IDE === undefined ? e.NODE_ENV !== 'production' : e.IDE === 'on',
+    graphqlExecutor: e.GRAPHQL_EXECUTOR,
   };
 }
 

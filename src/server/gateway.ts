@@ -16,6 +16,7 @@ import { isGatewayError } from '../errors/gateway-error.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter, toRequestError } from '../graphql/errors.js';
 import { useIntrospectionPolicy } from '../graphql/introspection-policy.js';
+import { createJitGateway } from '../graphql/jit-executor.js';
 import { useItemBudget } from '../graphql/item-budget.plugin.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
 import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
@@ -102,7 +103,8 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const queryLimits = useQueryLimits({ ...DEFAULT_QUERY_LIMITS, blockFieldSuggestions: config.isProduction });
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // graphql-jit runs behind Apollo's gateway interface; Apollo still parses, validates and caches.
+    ...(config.graphqlExecutor === 'jit' ? { gateway: createJitGateway(schema) } : { schema }),
     logger,
     // main.ts owns SIGTERM/SIGINT and calls close(); Apollo's own handlers (on outside NODE_ENV=test)
     // would run a second, concurrent stop() and the process would never exit.
