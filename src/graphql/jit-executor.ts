@@ -40,8 +40,7 @@ export function createJitGateway(schema: GraphQLSchema): GatewayInterface {
     const key = operationName ?? '';
     let compiled = entry.compiled.get(key);
     if (compiled === undefined) {
-      const result = compileQuery(schema, document, operationName);
-      compiled = isCompiledQuery(result) ? result : null;
+      compiled = compile(schema, document, operationName);
       entry.compiled.set(key, compiled);
     }
     return compiled;
@@ -71,6 +70,16 @@ export function createJitGateway(schema: GraphQLSchema): GatewayInterface {
       listeners.clear();
     },
   };
+}
+
+// The compiled operation, or null for graphql-jit's refusals (errors returned or thrown): graphql-js runs those.
+function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
+  try {
+    const result = compileQuery(schema, document, operationName);
+    return isCompiledQuery(result) ? result : null;
+  } catch {
+    return null;
+  }
 }
 
 // graphql-jit's errors are its own objects (no `nodes`, extensions undefined rather than {}), which

@@ -60,6 +60,7 @@ const cases: Case[] = [
     },
   },
   { name: 'sentiment and recommendations', body: { query: '{ many: classifySentiments(texts: ["great", "awful"]) { text label score } recommendMovies(history: [{ movieId: "m0001", rating: 5 }], limit: 3) { movie { id title year genres } score } movies(genre: "Horror", limit: 2) { id title } }' } },
+  { name: 'an ID variable given as a number (coerced to a string)', body: { query: 'query R($history: [MovieRatingInput!]!) { recommendMovies(history: $history, limit: 2) { score } }', variables: { history: [{ movieId: 1, rating: 4 }, { movieId: 'm0001', rating: 5 }] } } },
   { name: 'a bad recommendation history', body: { query: '{ recommendMovies(history: [{ movieId: "nope", rating: 9 }]) { score } }' } },
   { name: 'model metadata', body: { query: '{ models { name task status versions defaultVersion } model(name: "iris") { name features labels inputs { name shape } batching { maxBatchSize } } nothing: model(name: "nope") { name } }' } },
   { name: 'operationName picks one of several operations', body: { query: 'query A { __typename } query B { models { name } }', operationName: 'B' } },
