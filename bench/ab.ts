@@ -4,7 +4,9 @@
  * them for several rounds, and the medians of throughput and server CPU per request are printed.
  *
  *   npx tsx bench/ab.ts --scenario=predict-1 --b-entry=/tmp/experiment/dist/main.js [--a-env=K=V,...] [--b-env=K=V,...]
- *                       [--rounds=5] [--duration=4] [--connections=32]
+ *                       [--a-flags=--flag,...] [--b-flags=...] [--rounds=5] [--duration=4] [--connections=32]
+ * Both run with the deployed V8 flags (GATEWAY_NODE_FLAGS) unless --a-flags / --b-flags replace them
+ * (`--a-flags=` alone: Node's defaults).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,10 +36,12 @@ async function main(): Promise<void> {
     const variants = await Promise.all(
       (['a', 'b'] as const).map(async (v) => {
         const entryFile = arg(`${v}-entry`);
+        const flags = arg(`${v}-flags`);
         const server = await ServerProcess.startGateway({
           label: `ab-${v}`,
           entry: 'dist',
           ...(entryFile ? { entryFile } : {}),
+          ...(flags !== undefined ? { nodeFlags: flags.split(',').filter(Boolean) } : {}),
           modelsDir: join(PROJECT_ROOT, 'models'),
           logDir,
           env: { NODE_ENV: 'production', LOG_LEVEL: 'info', API_KEYS_FILE: key.file, ...envOf(arg(`${v}-env`)) },
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
     }
     for (const variant of variants) {
       console.log(
-        `${variant.v} (${variant.entryFile} ${arg(`${variant.v}-env`) ?? ''}): ${median(variant.rps).toFixed(0)} req/s, server CPU ${median(variant.cpu).toFixed(0)} µs/req (main thread ${median(variant.main).toFixed(0)}); rounds: ${variant.rps.map((x) => x.toFixed(0)).join(' ')}`,
+        `${variant.v} (${variant.entryFile} ${arg(`${variant.v}-env`) ?? ''} ${arg(`${variant.v}-flags`) ?? ''}): ${median(variant.rps).toFixed(0)} req/s, server CPU ${median(variant.cpu).toFixed(0)} µs/req (main thread ${median(variant.main).toFixed(0)}); rounds: ${variant.rps.map((x) => x.toFixed(0)).join(' ')}`,
       );
     }
     const [a, b] = variants;

@@ -3,8 +3,11 @@
  * checks that the bench works and computes its ratios, never what the numbers are (wall-clock figures
  * depend on the machine).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './lib/report.js';
+import { GATEWAY_NODE_FLAGS, PROJECT_ROOT } from './lib/server-process.js';
 import { runBench } from './run.js';
 
 describe('bench (quick, smallest case)', () => {
@@ -39,5 +42,12 @@ describe('bench (quick, smallest case)', () => {
     const table = renderReport(report);
     expect(table).toContain('| one-query-256 / single-queries c1 |');
     expect(table).toContain(`${report.machine.cores} cores`);
+  });
+
+  it('runs the gateway with the V8 flags it is deployed with (npm start, the Dockerfile)', () => {
+    const start = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+    const dockerCmd = readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8').split('\n').find((line) => line.startsWith('CMD '));
+    expect(start).toContain(`node ${GATEWAY_NODE_FLAGS.join(' ')} dist/main.js`);
+    expect(dockerCmd).toBe(`CMD ${JSON.stringify(['node', ...GATEWAY_NODE_FLAGS, 'dist/main.js']).replaceAll(',', ', ')}`);
   });
 });

@@ -28,6 +28,7 @@ import { gcTuningSection } from './sections/gc-tuning.js';
 import { multiModelSection } from './sections/multi-model.js';
 import { nodeRuntimeSection } from './sections/node-runtime.js';
 import { overheadSection } from './sections/overhead.js';
+import { restBaselineSection } from './sections/rest-baseline.js';
 import { startupSection } from './sections/startup.js';
 import { withinRequestSection } from './sections/within-request.js';
 
@@ -44,6 +45,7 @@ export const SECTIONS: readonly Section[] = [
   authorizationSection,
   gcTuningSection,
   nodeRuntimeSection,
+  restBaselineSection,
 ];
 
 export const MODES: Record<BenchSettings['mode'], Omit<BenchSettings, 'server'>> = {
@@ -102,6 +104,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       logDir,
       env: { NODE_ENV: 'production', LOG_LEVEL: 'info', API_KEYS_FILE: key.file, ...start.env },
       ...(start.nodeBinary ? { nodeBinary: start.nodeBinary } : {}),
+      ...(start.nodeFlags ? { nodeFlags: start.nodeFlags } : {}),
     });
   const context: BenchContext = {
     settings,

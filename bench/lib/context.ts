@@ -13,6 +13,8 @@ export interface GatewayStartOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The Node.js binary to run it on (default: the one running the bench, the project's pinned Node). */
   readonly nodeBinary?: string;
+  /** V8 flags in place of the deployed ones (GATEWAY_NODE_FLAGS); `[]` for Node's defaults. */
+  readonly nodeFlags?: readonly string[];
 }
 
 export interface BenchContext {

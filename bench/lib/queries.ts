@@ -21,6 +21,9 @@ export const IRIS_ITEM = IRIS_ROWS[0];
 const PREDICT = 'query Predict($model: String!, $instances: [InstanceInput!]!) { predict(model: $model, instances: $instances) { label score } }';
 const PREDICT_VALUE = 'query Predict($model: String!, $instances: [InstanceInput!]!) { predict(model: $model, instances: $instances) { value } }';
 
+/** The same model call asking for what the REST baseline answers: the label and every class's probability. */
+const PREDICT_SCORES = 'query Predict($model: String!, $instances: [InstanceInput!]!) { predict(model: $model, instances: $instances) { label scores } }';
+
 export function body(query: string, variables?: Record<string, unknown>): string {
   return JSON.stringify(variables ? { query, variables } : { query });
 }
@@ -30,6 +33,16 @@ export const NOOP_QUERY = body('{ __typename }');
 
 export function irisPredict(instances: number): string {
   return body(PREDICT, { model: 'iris', instances: irisInstances(instances) });
+}
+
+/** `instances` iris flowers for the gateway, asking for label and scores (what the REST baseline answers). */
+export function irisPredictScores(instances: number): string {
+  return body(PREDICT_SCORES, { model: 'iris', instances: irisInstances(instances) });
+}
+
+/** The REST baseline's request body: the same flowers as plain feature objects. */
+export function restPredict(instances: number): string {
+  return JSON.stringify({ instances: irisInstances(instances).map((instance) => instance.features) });
 }
 
 /** One item of the heavy model: a tensor of `inputs` values. */

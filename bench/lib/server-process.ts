@@ -1,7 +1,8 @@
 /**
  * Servers under test, each in its own process on a free port: the gateway (compiled `dist/main.js`, or
- * the TypeScript sources through tsx) and the bare Fastify server that sets the HTTP limit. Start-up is
- * timed from spawn to the first `/readyz` 200; the server's log goes to a file for diagnosis.
+ * the TypeScript sources through tsx), the bare Fastify server that sets the HTTP limit, and the
+ * hand-written REST baseline. Start-up is timed from spawn to the first `/readyz` 200; the server's
+ * log goes to a file for diagnosis.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
@@ -15,6 +16,9 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export type ServerEntry = 'dist' | 'source';
 
+/** The V8 flags the gateway is deployed with (`npm start`, the Dockerfile): the bench runs it the same way. */
+export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+
 export interface GatewayProcessOptions {
   /** Names the server in errors and its log file. */
   readonly label: string;
@@ -26,6 +30,8 @@ export interface GatewayProcessOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
+  /** V8 flags in place of GATEWAY_NODE_FLAGS (`[]`: Node's defaults). */
+  readonly nodeFlags?: readonly string[];
   /** A main.js other than dist/main.js (an experimental build), for profiling. */
   readonly entryFile?: string;
   /** The Node.js binary (default: the one running the bench). */
@@ -51,10 +57,8 @@ export class ServerProcess {
   /** Starts the gateway and waits until /readyz answers 200 (every model loaded or failed). */
   static async startGateway(options: GatewayProcessOptions): Promise<ServerProcess> {
     const distEntry = options.entryFile ?? join(PROJECT_ROOT, 'dist/main.js');
-    const args =
-      options.entry === 'dist'
-        ? [...(options.nodeArgs ?? []), distEntry]
-        : [...(options.nodeArgs ?? []), '--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')];
+    const flags = [...(options.nodeFlags ?? GATEWAY_NODE_FLAGS), ...(options.nodeArgs ?? [])];
+    const args = options.entry === 'dist' ? [...flags, distEntry] : [...flags, '--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')];
     if (options.entry === 'dist' && !existsSync(distEntry)) {
       throw new Error('dist/main.js must exist to bench the compiled server, but it does not: run `npm run build` first (or pass --server=source)');
     }
@@ -65,6 +69,15 @@ export class ServerProcess {
   static async startBareFastify(label: string, logDir: string, responseBody: string): Promise<ServerProcess> {
     const entry = fileURLToPath(new URL('../servers/bare-fastify.ts', import.meta.url));
     return ServerProcess.start(label, ['--import', 'tsx', entry], logDir, { NODE_ENV: 'production', BARE_RESPONSE: responseBody });
+  }
+
+  /**
+   * Starts the hand-written REST baseline (bench/servers/rest-baseline.ts): POST /predict on the iris
+   * model in `modelDir` (a version folder), accepting only `apiKey`.
+   */
+  static async startRestBaseline(label: string, logDir: string, modelDir: string, apiKey: string): Promise<ServerProcess> {
+    const entry = fileURLToPath(new URL('../servers/rest-baseline.ts', import.meta.url));
+    return ServerProcess.start(label, ['--import', 'tsx', entry], logDir, { NODE_ENV: 'production', MODEL_DIR: modelDir, API_KEY: apiKey });
   }
 
   private static async start(label: string, args: string[], logDir: string, env: Record<string, string>, nodeBinary = process.execPath): Promise<ServerProcess> {

@@ -164,6 +164,21 @@ describe('ApiKeyStore', () => {
     expect(store.verify(web.key)).toEqual({ ok: false, reason: 'api-key-revoked', keyId: 'web-app' });
   });
 
+  it('remembers a verified key, still checking its expiry on every request and forgetting it on reload', async () => {
+    let clock = now;
+    const store = openStore({ now: () => clock });
+    expect(store.verify(web.key).ok).toBe(true);
+    expect(store.verify(web.key).ok).toBe(true);
+    clock = Date.parse('2027-01-01T00:00:01Z');
+    expect(store.verify(web.key)).toEqual({ ok: false, reason: 'api-key-expired', keyId: 'web-app' });
+    clock = now;
+    const wrongSecret = `${web.key.slice(0, 17)}${'A'.repeat(43)}`;
+    expect(store.verify(wrongSecret)).toEqual({ ok: false, reason: 'unknown-api-key' });
+    await writeKeysFile(file, { keys: [old.record] });
+    await store.reload();
+    expect(store.verify(web.key)).toEqual({ ok: false, reason: 'unknown-api-key' });
+  });
+
   it('keeps the last good keys when the new file is invalid, and reports why', async () => {
     const onReloadError = vi.fn();
     const store = openStore({ now: () => now, onReloadError });

@@ -79,6 +79,8 @@ const EnvSchema = z.object({
   INTROSPECTION: z.enum(INTROSPECTION_MODES, { error: `must be one of ${INTROSPECTION_MODES.join(', ')}` }).optional(),
   /** `off` skips graphql-shield entirely: for measuring its cost only; refused in production. */
   AUTHORIZATION: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  /** What executes GraphQL operations: graphql-jit (compiled per document) or graphql-js. */
+  GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js'], { error: 'must be jit or graphql-js' }).default('jit'),
   /** The browser IDE at / and /graphql and the demo page at /demo (default: on outside production, off in production). */
   IDE: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   /** Documents registered at build time (src/graphql/persisted-documents.ts): off, allow, or only them. */
@@ -179,6 +181,8 @@ export interface Config {
   readonly metrics: { readonly onApiPort: boolean; readonly port?: number; readonly host: string };
   /** Browser origins allowed to call the gateway (`http://localhost:*` patterns; `*` for any). */
   readonly cors: { readonly origins: readonly string[] };
+  /** `jit`: operations run compiled by graphql-jit (src/graphql/jit-executor.ts); `graphql-js`: graphql-js's execute. */
+  readonly graphqlExecutor: 'jit' | 'graphql-js';
 }
 
 export class ConfigError extends Error {
@@ -253,6 +257,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       host: e.METRICS_HOST,
     },
     cors: { origins: e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? [] : DEVELOPMENT_CORS_ORIGINS) },
+    graphqlExecutor: e.GRAPHQL_EXECUTOR,
   };
 }
 

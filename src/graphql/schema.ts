@@ -12,7 +12,7 @@ import type { RecommendService } from '../tasks/recommend/recommend-service.js';
 import type { SentimentService } from '../tasks/sentiment/sentiment-service.js';
 import { ModelsResolver } from './models/models.resolver.js';
 import { MoviesResolver } from './movies/movies.resolver.js';
-import { PredictionResolver } from './prediction/prediction.resolver.js';
+import { PredictionResolver, resolvePredictWithPlainArguments } from './prediction/prediction.resolver.js';
 import { SentimentResolver } from './sentiment/sentiment.resolver.js';
 
 export interface SchemaServices {
@@ -23,8 +23,9 @@ export interface SchemaServices {
 }
 
 export async function buildGatewaySchema(services: SchemaServices): Promise<GraphQLSchema> {
+  const prediction = new PredictionResolver(services.predict);
   const resolvers = new Map<Function, object>([
-    [PredictionResolver, new PredictionResolver(services.predict)],
+    [PredictionResolver, prediction],
     [SentimentResolver, new SentimentResolver(services.sentiment)],
     [MoviesResolver, new MoviesResolver(services.recommend)],
     [ModelsResolver, new ModelsResolver(services.registry)],
@@ -44,6 +45,7 @@ export async function buildGatewaySchema(services: SchemaServices): Promise<Grap
   // type-graphql gives the root types no description; the IDE's documentation starts from them.
   describeRootType(schema.getQueryType(), 'Predictions, recommendations, sentiment and what the model repository holds. Every root field is nullable: one failing field is null with its error in `errors`, and the others still answer.');
   describeRootType(schema.getMutationType(), 'Model control: load, replace and unload models while serving (scope admin).');
+  resolvePredictWithPlainArguments(schema, prediction);
   return schema;
 }
 

@@ -19,3 +19,30 @@ export function exceedsTokenLimit(query: string, limit: number): boolean {
   }
   return false;
 }
+
+/**
+ * `exceedsTokenLimit` that remembers the documents it found within the limit: a client resending the same
+ * long document (inline instances, say) is not lexed again, as Apollo does not parse it again either.
+ * Only documents longer than `limit` characters are ever lexed, hence remembered; at most `maxChars` of
+ * them in all (then the memory starts afresh). `lexed` counts the documents actually lexed.
+ */
+export function createTokenLimit(limit: number, { maxChars = 8_000_000 }: { maxChars?: number } = {}) {
+  let within = new Set<string>();
+  let chars = 0;
+  const check = {
+    lexed: 0,
+    exceeds(query: string): boolean {
+      if (query.length <= limit || within.has(query)) return false;
+      check.lexed += 1;
+      if (exceedsTokenLimit(query, limit)) return true;
+      if (chars + query.length > maxChars) {
+        within = new Set();
+        chars = 0;
+      }
+      within.add(query);
+      chars += query.length;
+      return false;
+    },
+  };
+  return check;
+}

@@ -326,21 +326,23 @@ export function keyOf(name: string, version: number): string {
 }
 
 // Checks every item against the manifest's inputs before it may join a batch; tasks validate user
-// input with friendlier paths first, so this guards against items no batch could take.
+// input with friendlier paths first, so this guards against items no batch could take. It runs once per
+// item, so the shapes are read once and error paths are only built for errors.
 function itemValidator(manifest: ModelManifest): (item: ItemFeeds, index: number) => void {
+  const specs = manifest.inputs.map((spec) => ({ name: spec.name, type: spec.type, itemShape: spec.shape.slice(1) }));
   return (item, index) => {
-    for (const spec of manifest.inputs) {
-      const tensor = item[spec.name];
-      const path = `items[${index}].${spec.name}`;
-      if (!tensor) throw badInput(path, 'must be present');
-      if (tensor.type !== spec.type) throw badInput(path, `must be ${spec.type}`, tensor.type);
-      const itemShape = spec.shape.slice(1);
-      if (tensor.dims.length !== itemShape.length) throw badInput(path, `must have rank ${itemShape.length}`, tensor.dims.length);
-      itemShape.forEach((dim, d) => {
-        if (typeof dim === 'number' && tensor.dims[d] !== dim) throw badInput(`${path}.dims[${d}]`, `must be ${dim}`, tensor.dims[d]);
-        if (!Number.isInteger(tensor.dims[d]) || tensor.dims[d] < 1) throw badInput(`${path}.dims[${d}]`, 'must be a positive integer', tensor.dims[d]);
-      });
-      if (tensor.data.length !== elementCount(tensor.dims)) throw badInput(path, `must hold ${elementCount(tensor.dims)} values`, tensor.data.length);
+    for (const { name, type, itemShape } of specs) {
+      const tensor = item[name];
+      const path = () => `items[${index}].${name}`;
+      if (!tensor) throw badInput(path(), 'must be present');
+      if (tensor.type !== type) throw badInput(path(), `must be ${type}`, tensor.type);
+      if (tensor.dims.length !== itemShape.length) throw badInput(path(), `must have rank ${itemShape.length}`, tensor.dims.length);
+      for (let d = 0; d < itemShape.length; d += 1) {
+        const dim = itemShape[d];
+        if (typeof dim === 'number' && tensor.dims[d] !== dim) throw badInput(`${path()}.dims[${d}]`, `must be ${dim}`, tensor.dims[d]);
+        if (!Number.isInteger(tensor.dims[d]) || tensor.dims[d] < 1) throw badInput(`${path()}.dims[${d}]`, 'must be a positive integer', tensor.dims[d]);
+      }
+      if (tensor.data.length !== elementCount(tensor.dims)) throw badInput(path(), `must hold ${elementCount(tensor.dims)} values`, tensor.data.length);
     }
   };
 }

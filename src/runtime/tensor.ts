@@ -62,11 +62,8 @@ export function stackItems(names: readonly string[], items: readonly ItemFeeds[]
     }
     const rowSize = elementCount(maxDims);
     const data = allocate(first.type, rowSize * items.length);
-    items.forEach((item, row) => {
-      const tensor = item[name];
-      if (sameDims) (data as Float32Array).set(tensor.data as Float32Array, row * rowSize);
-      else copyPadded(tensor, maxDims, data, row * rowSize);
-    });
+    if (sameDims) copyRows(items, name, data);
+    else items.forEach((item, row) => copyPadded(item[name], maxDims, data, row * rowSize));
     batch[name] = { type: first.type, dims: [items.length, ...maxDims], data };
   }
   return batch;
@@ -86,6 +83,24 @@ export function splitRows(outputs: BatchTensors, rows: number): ItemOutputs[] {
     }
   }
   return result;
+}
+
+// Copies equally shaped rows in order. Rows that lie back to back in one buffer (a request's instances,
+// encoded together) are copied with one call per run of them, not one per row.
+function copyRows(items: readonly ItemFeeds[], name: string, target: TypedArray): void {
+  let offset = 0;
+  let runStart = 0;
+  for (let i = 1; i <= items.length; i += 1) {
+    const previous = items[i - 1][name].data;
+    const next = i < items.length ? items[i][name].data : undefined;
+    if (next && next.buffer === previous.buffer && next.byteOffset === previous.byteOffset + previous.byteLength) continue;
+    const first = items[runStart][name].data;
+    const length = previous.byteOffset + previous.byteLength - first.byteOffset;
+    const run = i - runStart === 1 ? first : (new (first.constructor as Float32ArrayConstructor)(first.buffer, first.byteOffset, length / first.BYTES_PER_ELEMENT) as TypedArray);
+    (target as Float32Array).set(run as Float32Array, offset);
+    offset += run.length;
+    runStart = i;
+  }
 }
 
 // Copies one item into a zero-filled row whose dims are at least the item's, dimension by dimension.

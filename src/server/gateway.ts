@@ -18,6 +18,7 @@ import { createErrorFormatter } from '../graphql/errors.js';
 import { useIntrospectionPolicy } from '../graphql/introspection-policy.js';
 import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
 import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
+import { createJitGateway } from '../graphql/jit-executor.js';
 import { useItemBudget } from '../graphql/item-budget.plugin.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
 import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
@@ -123,7 +124,8 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const onRateLimited = (principal: Principal) => metrics.rateLimited.inc({ principal_kind: principal.kind });
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // graphql-jit runs behind Apollo's gateway interface; Apollo still parses, validates and caches.
+    ...(config.graphqlExecutor === 'jit' ? { gateway: createJitGateway(schema) } : { schema }),
     logger,
     // main.ts owns SIGTERM/SIGINT and calls close(); Apollo's own handlers (on outside NODE_ENV=test)
     // would run a second, concurrent stop() and the process would never exit.

@@ -4,14 +4,16 @@
  * documents shorter than the limit.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { exceedsTokenLimit } from '../graphql/token-count.js';
+import { createTokenLimit } from '../graphql/token-count.js';
 import { RequestRefusal } from './http-errors.js';
 
 export function registerTokenLimit(app: FastifyInstance, { maxTokens, path }: { maxTokens: number; path: string }): void {
+  // Documents already counted (and parsed and cached by Apollo) are not lexed again.
+  const tokenLimit = createTokenLimit(maxTokens);
   app.addHook('preHandler', async (request) => {
     if (request.routeOptions.url !== path) return;
     for (const query of queriesOf(request)) {
-      if (exceedsTokenLimit(query, maxTokens)) throw new RequestRefusal(400, 'QUERY_TOO_COMPLEX', `the document must have at most ${maxTokens} tokens`);
+      if (tokenLimit.exceeds(query)) throw new RequestRefusal(400, 'QUERY_TOO_COMPLEX', `the document must have at most ${maxTokens} tokens`);
     }
   });
 }

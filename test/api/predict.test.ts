@@ -32,6 +32,19 @@ describe('predict over HTTP', () => {
     expect(virginica.label).toBe('virginica');
   });
 
+  it('gives scores aligned with the model\'s labels, equal to probabilities', async () => {
+    const response = await server.gql<{ model: { labels: string[] }; predict: { scores: number[]; probabilities: { label: string; probability: number }[] }[] }>(
+      `query ($instances: [InstanceInput!]!) { model(name: "iris") { labels } predict(model: "iris", instances: $instances) { scores probabilities { label probability } } }`,
+      { instances: [{ features: SETOSA }, { features: VIRGINICA }] },
+    );
+    expect(response.body.errors).toBeUndefined();
+    const { model, predict } = response.body.data!;
+    for (const prediction of predict) {
+      expect(prediction.probabilities.map((p) => p.label)).toEqual(model.labels);
+      expect(prediction.scores).toEqual(prediction.probabilities.map((p) => p.probability));
+    }
+  });
+
   it('answers from a pinned version', async () => {
     const response = await predict({ model: 'iris', version: 1, instances: [{ features: SETOSA }] });
     expect(response.body.data!.predict![0]).toMatchObject({ version: 1, label: 'setosa' });

@@ -28,6 +28,13 @@ export class Prediction {
   @Field(() => [ClassProbability], { nullable: true, description: "Classifiers: every label's probability, in the manifest's label order." })
   probabilities!: ClassProbability[] | null;
 
+  @Field(() => [Float], {
+    nullable: true,
+    description:
+      "Classifiers: every label's probability as a plain list, aligned with `model(name:).labels` (the numbers of `probabilities` without a label object per value). The cheaper shape for large batches: read the labels once from `model`.",
+  })
+  scores!: number[] | null;
+
   @Field(() => Float, { nullable: true, description: 'Regressors with one output: the predicted value.' })
   value!: number | null;
 

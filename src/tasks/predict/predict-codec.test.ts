@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest, type ModelManifest, type ModelManifestInput } from '../../models/manifest.js';
-import { decodePrediction, encodeInstance } from './predict-codec.js';
+import { decodePrediction, encodeInstance, encodeInstances } from './predict-codec.js';
 
 function manifest(input: ModelManifestInput): ModelManifest {
   const parsed = parseManifest(input);
@@ -56,7 +56,52 @@ describe('encodeInstance', () => {
   });
 });
 
+describe('encodeInstances', () => {
+  it('writes every instance into one buffer, each item a view on its row, equal to encoding it alone', () => {
+    const instances = [{ features: { width: 2, height: 1 } }, { features: { height: 3.5, width: -4 } }, { features: { width: 0, height: 1e30 } }];
+    const items = encodeInstances(tabular, 'm', instances);
+    expect(items).toHaveLength(3);
+    const buffers = new Set(items.map((item) => item.x.data.buffer));
+    expect(buffers.size).toBe(1);
+    items.forEach((item, i) => {
+      const alone = encodeInstance(tabular, 'm', instances[i], `instances[${i}]`).x;
+      expect(item.x.dims).toEqual(alone.dims);
+      expect(Array.from(item.x.data as Float32Array)).toEqual(Array.from(alone.data as Float32Array));
+    });
+  });
+
+  // The fast path must refuse exactly what the careful path refuses, with its message.
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a missing feature', { features: { height: 1 } }, 'instances[1].features.width: must be present'],
+    ['an unknown feature', { features: { height: 1, width: 2, depth: 3 } }, 'instances[1].features.depth: must be one of the features of model "m" (height, width), but got "depth"'],
+    ['a string for a number', { features: { height: 1, width: '2' } }, 'instances[1].features.width: must be a finite number, but got "2"'],
+    ['NaN', { features: { height: Number.NaN, width: 2 } }, 'instances[1].features.height: must be a finite number, but got NaN'],
+    ['a float32 overflow', { features: { height: 1, width: 1e39 } }, 'instances[1].features.width: must fit in float32 (|x| <= 3.4e38), but got 1e+39'],
+    ['features and tensor', { features: { height: 1, width: 2 }, tensor: [1, 2] }, 'instances[1]: must have exactly one of features or tensor, but got both'],
+    ['a shape', { features: { height: 1, width: 2 }, shape: [2] }, 'instances[1].shape: must not be used with tabular model "m"'],
+    ['neither', {}, 'instances[1]: must have exactly one of features or tensor, but got neither'],
+  ])('refuses an instance with %s, naming it', (_name, instance, message) => {
+    expect(() => encodeInstances(tabular, 'm', [{ features: { height: 1, width: 2 } }, instance])).toThrow(message);
+  });
+
+  it('encodes tensor instances one by one, with their own shapes', () => {
+    const items = encodeInstances(tensor, 'm', [{ tensor: [1, 2, 3, 4], shape: [2, 2] }, { tensor: [1, 2, 3, 4, 5, 6], shape: [2, 3] }]);
+    expect(items.map((item) => item.img.dims)).toEqual([[2, 2], [2, 3]]);
+  });
+});
+
 describe('decodePrediction', () => {
+  it('gives probabilities also as scores aligned with the labels', () => {
+    const out = decodePrediction(tabular, 'm', 3, { y: { type: 'float32', dims: [2], data: new Float32Array([0, Math.log(3)]) } });
+    expect(out.scores).toEqual(out.probabilities!.map((p) => p.probability));
+    expect(out.score).toBe(out.scores![1]);
+  });
+
+  it('picks the same label and score as softmax then argmax, ties included', () => {
+    const out = decodePrediction(tabular, 'm', 1, { y: { type: 'float32', dims: [2], data: new Float32Array([1.5, 1.5]) } });
+    expect(out).toMatchObject({ label: 'small', score: 0.5, scores: [0.5, 0.5] });
+  });
+
   it('softmaxes logits, labels the best class and keeps the raw row', () => {
     const out = decodePrediction(tabular, 'm', 3, { y: { type: 'float32', dims: [2], data: new Float32Array([0, Math.log(3)]) } });
     expect(out).toMatchObject({ model: 'm', version: 3, label: 'large', value: null });

@@ -5,7 +5,7 @@
 import { MAX_ECHOED_NAME_CHARACTERS, badInput, describeValue, pathSegment } from '../../errors/gateway-error.js';
 import type { ModelManifest, Task } from '../../models/manifest.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../../runtime/tensor.js';
-import { classify, type ClassProbability } from '../shared/classification.js';
+import { argmax, softmax, type ClassProbability } from '../shared/classification.js';
 
 /** One instance as a client sends it: named features (tabular) or a flat tensor with its shape. */
 export interface InstanceInput {
@@ -21,6 +21,8 @@ export interface PredictionResult {
   readonly label: string | null;
   readonly score: number | null;
   readonly probabilities: ClassProbability[] | null;
+  /** Classifiers: every label's probability, in the manifest's label order (`probabilities` without the labels). */
+  readonly scores: number[] | null;
   /** Regressors with a single output value. */
   readonly value: number | null;
   /** The raw output row, always (logits stay logits here). */
@@ -32,6 +34,35 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 
 export function isPredictTask(task: Task): boolean {
   return PREDICT_TASKS.includes(task);
+}
+
+/**
+ * Validates and encodes a call's instances into one Float32Array: each item's feeds are a view on its
+ * rows, so a 256-instance call allocates one buffer, not 256 arrays. Well-formed tabular instances take
+ * a fast path that writes each feature straight into the buffer; anything else goes through
+ * `encodeInstance`, whose errors (naming `instances[i]`) are the same either way.
+ */
+export function encodeInstances(manifest: ModelManifest, model: string, instances: readonly InstanceInput[]): ItemFeeds[] {
+  const input = manifest.inputs[0];
+  const items: ItemFeeds[] = new Array(instances.length);
+  if (!manifest.task.startsWith('tabular')) {
+    instances.forEach((instance, i) => (items[i] = encodeInstance(manifest, model, instance, `instances[${i}]`)));
+    return items;
+  }
+  const names = manifest.features!;
+  const width = names.length;
+  const dims = [width];
+  const buffer = new Float32Array(width * instances.length);
+  for (let i = 0; i < instances.length; i += 1) {
+    const instance = instances[i];
+    const offset = i * width;
+    if (!writeFeatures(names, instance, buffer, offset)) {
+      // Something is off with this instance: the careful path finds what, and throws naming it.
+      buffer.set(encodeInstance(manifest, model, instance, `instances[${i}]`)[input.name].data as Float32Array, offset);
+    }
+    items[i] = { [input.name]: { type: 'float32', dims, data: buffer.subarray(offset, offset + width) } };
+  }
+  return items;
 }
 
 /** Validates one instance (errors name `path`, e.g. `instances[2]`) and encodes its feeds. */
@@ -54,16 +85,114 @@ export function encodeInstance(manifest: ModelManifest, model: string, instance:
   return { [input.name]: { type: 'float32', dims, data } };
 }
 
-/** One item's output → the prediction (softmax for logits). */
+/**
+ * One item's output → the prediction (softmax for logits). Label and score are computed at once; the
+ * lists (`values`, `probabilities`, `scores`) only when a client selects them, since most queries ask
+ * for a few fields of many predictions.
+ */
 export function decodePrediction(manifest: ModelManifest, model: string, version: number, outputs: ItemOutputs): PredictionResult {
   const spec = manifest.outputs[0];
-  const values = Array.from(outputs[spec.name].data as Float32Array, Number);
-  const base = { model, version, values, label: null, score: null, probabilities: null, value: null };
+  const row = outputs[spec.name].data as Float32Array;
   if (manifest.labels && (spec.kind === 'logits' || spec.kind === 'probabilities')) {
-    const { label, score, probabilities } = classify(values, manifest.labels, spec.kind);
-    return { ...base, label, score, probabilities };
+    if (row.length !== manifest.labels.length) {
+      throw new Error(`a classifier's output row must hold one value per label (${manifest.labels.length}), but got ${row.length}`);
+    }
+    return new ClassifierPrediction(model, version, row, manifest.labels, spec.kind);
   }
-  return { ...base, value: values.length === 1 ? values[0] : null };
+  return new RegressorPrediction(model, version, row);
+}
+
+class RegressorPrediction implements PredictionResult {
+  readonly label = null;
+  readonly score = null;
+  readonly probabilities = null;
+  readonly scores = null;
+  readonly value: number | null;
+  private list?: number[];
+
+  constructor(
+    readonly model: string,
+    readonly version: number,
+    private readonly row: Float32Array,
+  ) {
+    this.value = row.length === 1 ? row[0] : null;
+  }
+
+  get values(): number[] {
+    return (this.list ??= Array.from(this.row, Number));
+  }
+}
+
+class ClassifierPrediction implements PredictionResult {
+  readonly label: string;
+  readonly score: number;
+  readonly value = null;
+  private list?: number[];
+  private probabilityList?: number[];
+
+  constructor(
+    readonly model: string,
+    readonly version: number,
+    private readonly row: Float32Array,
+    private readonly labels: readonly string[],
+    private readonly kind: 'logits' | 'probabilities',
+  ) {
+    if (kind === 'logits') {
+      const [best, score] = bestOfSoftmax(row);
+      this.label = labels[best];
+      this.score = score;
+    } else {
+      const best = argmax(row);
+      this.label = labels[best];
+      this.score = row[best];
+    }
+  }
+
+  get values(): number[] {
+    return (this.list ??= Array.from(this.row, Number));
+  }
+
+  get scores(): number[] {
+    return (this.probabilityList ??= this.kind === 'logits' ? softmax(this.row) : this.values);
+  }
+
+  get probabilities(): ClassProbability[] {
+    const scores = this.scores;
+    return this.labels.map((label, i) => ({ label, probability: scores[i] }));
+  }
+}
+
+// argmax(softmax(row)) and its probability without the array: the same arithmetic, in the same order,
+// as `softmax` then `argmax` (first on ties), so label and score match `probabilities` exactly.
+function bestOfSoftmax(row: Float32Array): [number, number] {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < row.length; i += 1) if (row[i] > max) max = row[i];
+  let sum = 0;
+  for (let i = 0; i < row.length; i += 1) sum += Math.exp(row[i] - max);
+  let best = 0;
+  let bestProbability = Math.exp(row[0] - max) / sum;
+  for (let i = 1; i < row.length; i += 1) {
+    const probability = Math.exp(row[i] - max) / sum;
+    if (probability > bestProbability) {
+      best = i;
+      bestProbability = probability;
+    }
+  }
+  return [best, bestProbability];
+}
+
+// The fast path for a well-formed tabular instance: exactly the named features, each a finite float32,
+// written at `offset`. False (nothing thrown) when anything is off, so the careful path can say what.
+function writeFeatures(names: readonly string[], instance: InstanceInput, target: Float32Array, offset: number): boolean {
+  const features = instance.features;
+  if (features === undefined || features === null || typeof features !== 'object' || Array.isArray(features)) return false;
+  if ((instance.tensor !== undefined && instance.tensor !== null) || (instance.shape !== undefined && instance.shape !== null)) return false;
+  for (let i = 0; i < names.length; i += 1) {
+    const value = features[names[i]];
+    if (typeof value !== 'number' || !(Math.abs(value) <= FLOAT32_MAX)) return false;
+    target[offset + i] = value;
+  }
+  return Object.keys(features).length === names.length;
 }
 
 // Features by name, in the manifest's order; every one present, no unknown ones, each a finite float32.

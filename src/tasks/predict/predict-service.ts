@@ -7,7 +7,7 @@
 import { GatewayError, MAX_ECHOED_NAME_CHARACTERS, badInput, describeValue } from '../../errors/gateway-error.js';
 import type { ModelRegistry, ServingModel } from '../../models/registry.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
-import { decodePrediction, encodeInstance, isPredictTask, type InstanceInput, type PredictionResult } from './predict-codec.js';
+import { decodePrediction, encodeInstances, isPredictTask, type InstanceInput, type PredictionResult } from './predict-codec.js';
 
 export interface PredictLimits {
   /** Instances one call may carry. @default 1024 */
@@ -35,8 +35,7 @@ export class PredictService {
     if (!isPredictTask(serving.manifest.task)) {
       throw new GatewayError('BAD_USER_INPUT', `model: ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)} is a ${serving.manifest.task} model, which predict does not serve`, { path: 'model' });
     }
-    const items = instances.map((instance, index) => encodeInstance(serving.manifest, model, instance, `instances[${index}]`));
-    return { serving, items };
+    return { serving, items: encodeInstances(serving.manifest, model, instances) };
   }
 
   /** One item's outputs → its prediction. */

@@ -1,0 +1,93 @@
+/**
+ * Executes operations with graphql-jit instead of graphql-js: each document Apollo has parsed and
+ * validated is compiled once per operation into a function (variable coercion, field calls and the
+ * answer's shape written out for that query) and then run compiled. It plugs into Apollo Server through
+ * its gateway interface (`load()` returns the schema and an executor); parsing, validation, the document
+ * cache and every plugin hook stay Apollo's.
+ *
+ * The answers must not differ from graphql-js's, so:
+ * - a document is compiled the second time it is seen (Apollo's document cache hands back the same
+ *   DocumentNode for the same text), so a one-off document never pays for compiling;
+ * - whatever graphql-jit cannot compile, and any request whose variables it refuses, runs on graphql-js,
+ *   whose messages for bad variables are the reference (and only the error path pays twice);
+ * - field errors are rebuilt as graphql-js `GraphQLError`s with the same message, path, locations and
+ *   original error, so Apollo's error formatting and our codes see what graphql-js would have given.
+ * test/api/jit-executor.test.ts runs the same requests through both executors and compares the answers.
+ */
+import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { GraphQLError, execute, type DocumentNode, type GraphQLSchema } from 'graphql';
+
+type GatewayInterface = NonNullable<ApolloServerOptionsWithGateway<BaseContext>['gateway']>;
+type SchemaListener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
+
+/** What is known of one document: seen once, or compiled per operation name (null: run on graphql-js). */
+type DocumentEntry = { seen: true; compiled?: Map<string, CompiledQuery | null> };
+
+/** An Apollo gateway that serves `schema` and executes with graphql-jit. */
+export function createJitGateway(schema: GraphQLSchema): GatewayInterface {
+  const listeners = new Set<SchemaListener>();
+  const documents = new WeakMap<DocumentNode, DocumentEntry>();
+
+  // The compiled form of the operation, or null when graphql-js must run it (first sighting, or not compilable).
+  function compiledFor(document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
+    const entry = documents.get(document);
+    if (!entry) {
+      documents.set(document, { seen: true });
+      return null;
+    }
+    entry.compiled ??= new Map();
+    const key = operationName ?? '';
+    let compiled = entry.compiled.get(key);
+    if (compiled === undefined) {
+      compiled = compile(schema, document, operationName);
+      entry.compiled.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  return {
+    onSchemaLoadOrUpdate(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async load() {
+      for (const listener of listeners) listener({ apiSchema: schema, coreSupergraphSdl: '' });
+      return {
+        async executor(requestContext) {
+          const { document, request, context } = requestContext;
+          const reference = () => execute({ schema, document, contextValue: context, variableValues: request.variables, operationName: request.operationName });
+          const compiled = compiledFor(document, request.operationName);
+          if (!compiled) return reference();
+          const result = await compiled.query(undefined, context, request.variables ?? {});
+          // No data at all: the variables were refused before execution; graphql-js words that.
+          if (!('data' in result)) return reference();
+          return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
+        },
+      };
+    },
+    async stop() {
+      listeners.clear();
+    },
+  };
+}
+
+// The compiled operation, or null for graphql-jit's refusals (errors returned or thrown): graphql-js runs those.
+function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
+  try {
+    const result = compileQuery(schema, document, operationName);
+    return isCompiledQuery(result) ? result : null;
+  } catch {
+    return null;
+  }
+}
+
+// graphql-jit's errors are its own objects (no `nodes`, extensions undefined rather than {}), which
+// Apollo's formatting does not expect: rebuild each as graphql-js's locatedError would have built it.
+function asGraphQLJsError(error: GraphQLError): GraphQLError {
+  const original = error.originalError ?? undefined;
+  if (original instanceof GraphQLError && original.path) return original;
+  const rebuilt = new GraphQLError(error.message, { path: error.path, originalError: original ?? new Error(error.message) });
+  if (error.locations) (rebuilt as { locations?: GraphQLError['locations'] }).locations = error.locations;
+  return rebuilt;
+}
