@@ -116,7 +116,7 @@ describe.each([
       headers: { 'content-type': 'application/json', ...(as === 'anonymous' ? {} : { 'x-api-key': keys[as] }) },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as unknown };
+    return { status: response.status, body: withoutBudgetState((await response.json()) as unknown) };
   };
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
@@ -125,3 +125,20 @@ describe.each([
     for (let round = 0; round < 3; round += 1) expect(await answer(jit, testCase)).toEqual(expected);
   });
 });
+
+/**
+ * `extensions.cost` says where the caller's budget stands (`remaining`, `resetSeconds`), which moves
+ * with every request the two servers' callers make; what the operation asked and was charged must match.
+ */
+function withoutBudgetState(body: unknown): unknown {
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    const cost = (value as { extensions?: { cost?: Record<string, unknown> } } | null)?.extensions?.cost;
+    if (cost) {
+      const { remaining: _remaining, resetSeconds: _reset, ...charge } = cost;
+      return { ...(value as object), extensions: { ...(value as { extensions: object }).extensions, cost: charge } };
+    }
+    return value;
+  };
+  return walk(body);
+}
