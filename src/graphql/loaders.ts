@@ -16,7 +16,9 @@ import type { ItemFeeds, ItemOutputs } from '../runtime/tensor.js';
 const REFUSED_BEFORE_RUNNING = new Set(['OVERLOADED', 'SHUTTING_DOWN', 'BAD_USER_INPUT']);
 
 export class RequestLoaders {
-  private readonly byModel = new Map<string, DataLoader<ItemFeeds, ItemOutputs>>();
+  // Keyed by call, not by item: a 256-instance predict is one DataLoader key (one promise, one
+  // bookkeeping entry), and the batch function flattens the tick's calls into one batcher call.
+  private readonly byModel = new Map<string, DataLoader<readonly ItemFeeds[], ItemOutputs[]>>();
   private readonly runByModel = new Map<string, number>();
 
   /** `facts`, when given, learns how many items went to which model (for the request's log line). */
@@ -25,9 +27,7 @@ export class RequestLoaders {
   /** Infers `items` on `serving`, batched with every other call of this tick; one result per item. */
   async infer(serving: ServingModel, items: readonly ItemFeeds[]): Promise<ItemOutputs[]> {
     this.facts?.addModelItems(serving.key, items.length);
-    const results = await this.loaderFor(serving).loadMany(items);
-    for (const result of results) if (result instanceof Error) throw result;
-    return results as ItemOutputs[];
+    return this.loaderFor(serving).load(items);
   }
 
   /** Items of model `name` (any version) that a batcher admitted and ran, whatever the run's outcome: what the item budget charges. */
@@ -35,7 +35,7 @@ export class RequestLoaders {
     return this.runByModel.get(name) ?? 0;
   }
 
-  private loaderFor(serving: ServingModel): DataLoader<ItemFeeds, ItemOutputs> {
+  private loaderFor(serving: ServingModel): DataLoader<readonly ItemFeeds[], ItemOutputs[]> {
     let loader = this.byModel.get(serving.key);
     if (!loader) {
       loader = new DataLoader(this.batchOn(serving), { cache: false });
@@ -44,13 +44,26 @@ export class RequestLoaders {
     return loader;
   }
 
-  // The batch function: hands the tick's items to the model's batcher and reports each outcome.
+  // The batch function: hands the tick's items, all calls together, to the model's batcher; each call
+  // gets its own items' outputs, or the first error among them (a bad item fails only its own call).
   private batchOn(serving: ServingModel) {
-    return async (items: readonly ItemFeeds[]): Promise<(ItemOutputs | Error)[]> => {
-      const settled = await Promise.allSettled(serving.infer(items));
-      const ran = settled.filter((outcome) => outcome.status === 'fulfilled' || !refusedBeforeRunning(outcome.reason)).length;
+    return async (calls: readonly (readonly ItemFeeds[])[]): Promise<(ItemOutputs[] | Error)[]> => {
+      const settled = await Promise.allSettled(serving.infer(calls.length === 1 ? calls[0] : calls.flat()));
+      let ran = 0;
+      for (const outcome of settled) if (outcome.status === 'fulfilled' || !refusedBeforeRunning(outcome.reason)) ran += 1;
       this.runByModel.set(serving.name, this.itemsRun(serving.name) + ran);
-      return settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : asError(outcome.reason)));
+      let offset = 0;
+      return calls.map((call) => {
+        const outputs: ItemOutputs[] = new Array(call.length);
+        let failure: Error | undefined;
+        for (let i = 0; i < call.length; i += 1) {
+          const outcome = settled[offset + i];
+          if (outcome.status === 'fulfilled') outputs[i] = outcome.value;
+          else failure ??= asError(outcome.reason);
+        }
+        offset += call.length;
+        return failure ?? outputs;
+      });
     };
   }
 }

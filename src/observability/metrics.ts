@@ -114,7 +114,9 @@ export class GatewayMetrics {
       if (stats.outcome !== 'ok') return;
       this.inferenceItems.inc(labels, stats.size);
       this.batchSize.observe(labels, stats.size);
-      for (const wait of stats.queueWaitsMs) this.queueWait.observe(labels, wait / 1000);
+      // One label lookup per batch, not per item: prom-client hashes the labels on every observe().
+      const queueWait = this.queueWait.labels(labels);
+      for (const wait of stats.queueWaitsMs) queueWait.observe(wait / 1000);
     },
     onCompute: ({ name, version }, computeMs) => {
       this.compute.observe({ model: name, version: String(version) }, computeMs / 1000);
