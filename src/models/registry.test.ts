@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from './registry.js';
+import { InferencePool } from '../runtime/inference-pool.js';
 import { TempRepository, linearManifest } from '../../test/support/temp-repository.js';
 import { linearModel } from '../../test/support/tiny-models.js';
 
@@ -30,7 +31,7 @@ describe('ModelRegistry with a repository of good and broken models', () => {
       .version('half-broken', 2, 'garbage');
     // a folder without model.json
     repo.version('no-manifest', 1, linearModel());
-    registry = new ModelRegistry({ root: repo.root, workers: 1 });
+    registry = new ModelRegistry({ root: repo.root, backend: new InferencePool({ workers: 1 }) });
     await registry.start();
   });
 

@@ -1,17 +1,16 @@
 /**
- * The model registry: loads every model of the repository at start-up (sessions created in parallel in
- * the worker pool), cross-checks manifests against the graphs, prepares each task's extra resources,
- * gives every ready version its own dynamic batcher, and resolves name + version for the tasks.
- * A model that fails to load is kept, with its reason, for metadata; it never stops the others.
+ * The model registry: loads every model of the repository at start-up (versions loaded in parallel on
+ * the inference backend it is handed), cross-checks manifests against the graphs, prepares each task's
+ * extra resources, gives every ready version its own dynamic batcher, and resolves name + version for
+ * the tasks. A model that fails to load is kept, with its reason, for metadata; it never stops the others.
  */
 import type { Task } from './manifest.js';
 import { type ModelManifest } from './manifest.js';
 import { GatewayError, badInput } from '../errors/gateway-error.js';
 import { DynamicBatcher, type BatchScheduler, type BatchStats, type BatcherCounters } from '../scheduler/dynamic-batcher.js';
-import { InferencePool, type PoolCounters } from '../runtime/inference-pool.js';
 import { createBatchRunner } from '../runtime/batch-runner.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../runtime/tensor.js';
-import type { ModelDescription, TensorMetadata } from '../runtime/worker-protocol.js';
+import type { BackendCounters, GraphDescription, InferenceBackend } from './backend.js';
 import { loadFailure, scanRepository, MANIFEST_FILE, type LoadFailure, type ScannedModel, type ScannedVersion } from './repository.js';
 import { checkAgainstSession } from './session-check.js';
 import { join } from 'node:path';
@@ -20,11 +19,6 @@ import { join } from 'node:path';
 
 export type ModelStatus = 'LOADING' | 'READY' | 'DEGRADED' | 'FAILED';
 export type VersionStatus = 'LOADING' | 'READY' | 'FAILED';
-
-export interface GraphDescription {
-  readonly inputs: readonly TensorMetadata[];
-  readonly outputs: readonly TensorMetadata[];
-}
 
 /** What a task's preparer gets to build its resources (catalog, vocabulary) for one version. */
 export interface PrepareContext {
@@ -82,10 +76,8 @@ export interface BatchObserver {
 export interface ModelRegistryOptions {
   /** The repository folder. */
   readonly root: string;
-  /** Inference worker threads. @default CPU count - 1, at least 1 */
-  readonly workers?: number;
-  /** Operator threads per session. @default 1 */
-  readonly intraOpThreads?: number;
+  /** What loads and runs the models (the local worker pool, in the gateway). */
+  readonly backend: InferenceBackend;
   readonly preparers?: TaskPreparers;
   readonly observer?: BatchObserver;
 }
@@ -112,7 +104,6 @@ interface ModelState {
 
 export class ModelRegistry {
   private readonly models = new Map<string, ModelState>();
-  private pool: InferencePool | null = null;
   private phase: 'new' | 'loading' | 'ready' | 'closed' = 'new';
 
   constructor(private readonly options: ModelRegistryOptions) {}
@@ -129,19 +120,10 @@ export class ModelRegistry {
       this.models.set(scanned.name, { scanned, versions });
     }
 
+    await this.options.backend.start();
     const loadable = [...this.models.values()].filter((model) => !model.scanned.failure);
-    const workerModels = loadable.flatMap((model) =>
-      [...model.versions.values()].filter((v) => v.status === 'LOADING').map((v) => ({ key: keyOf(model.scanned.name, v.scanned.version), path: v.scanned.onnxPath })),
-    );
-    this.pool = new InferencePool({ models: workerModels, workers: this.options.workers, intraOpThreads: this.options.intraOpThreads });
-    const description = await this.pool.ready();
-
     await Promise.all(
-      loadable.flatMap((model) =>
-        [...model.versions.values()]
-          .filter((state) => state.status === 'LOADING')
-          .map((state) => this.finishLoading(model, state, description[keyOf(model.scanned.name, state.scanned.version)])),
-      ),
+      loadable.flatMap((model) => [...model.versions.values()].filter((state) => state.status === 'LOADING').map((state) => this.loadVersion(model, state))),
     );
     this.phase = 'ready';
   }
@@ -228,8 +210,8 @@ export class ModelRegistry {
     return result;
   }
 
-  poolCounters(): PoolCounters | null {
-    return this.pool?.counters() ?? null;
+  backendCounters(): BackendCounters {
+    return this.options.backend.counters();
   }
 
   /** Stops taking work; with `drain` (default) finishes what is queued; then stops the workers. */
@@ -238,11 +220,11 @@ export class ModelRegistry {
     this.phase = 'closed';
     const schedulers = [...this.models.values()].flatMap((model) => [...model.versions.values()].flatMap((v) => (v.serving ? [v.serving.scheduler] : [])));
     await Promise.all(schedulers.map((scheduler) => scheduler.close({ drain })));
-    await this.pool?.close();
+    await this.options.backend.close();
   }
 
-  // Turns one version's load report into READY (with a batcher) or FAILED (with the reason).
-  private async finishLoading(model: ModelState, state: VersionState, loaded: ModelDescription | undefined): Promise<void> {
+  // Loads one version on the backend and turns the outcome into READY (with a batcher) or FAILED (with the reason).
+  private async loadVersion(model: ModelState, state: VersionState): Promise<void> {
     const name = model.scanned.name;
     const manifest = model.scanned.manifest!;
     const version = state.scanned.version;
@@ -250,10 +232,12 @@ export class ModelRegistry {
       state.status = 'FAILED';
       state.error = error;
     };
-    if (!loaded || !loaded.ok) {
-      return fail(loadFailure(name, 'ONNX_LOAD_FAILED', state.scanned.onnxPath, `onnxruntime could not load it: ${loaded ? loaded.error : 'no report from the worker'}`));
+    let graph: GraphDescription;
+    try {
+      graph = await this.options.backend.load({ key: keyOf(name, version), name, version, path: state.scanned.onnxPath });
+    } catch (error) {
+      return fail(loadFailure(name, 'ONNX_LOAD_FAILED', state.scanned.onnxPath, `onnxruntime could not load it: ${(error as Error).message}`));
     }
-    const graph: GraphDescription = { inputs: loaded.inputs, outputs: loaded.outputs };
     state.graph = graph;
     const mismatch = checkAgainstSession(manifest, graph);
     if (mismatch) {
@@ -282,12 +266,12 @@ export class ModelRegistry {
       maxBatchSize: batching.maxBatchSize,
       maxQueueDelayMs: batching.maxQueueDelayMs,
       maxQueueSize: batching.maxQueueSize,
-      maxConcurrentBatches: batching.maxConcurrentBatches ?? this.pool!.size,
+      maxConcurrentBatches: batching.maxConcurrentBatches ?? this.options.backend.concurrency,
       timeoutMs: batching.timeoutMs,
       validateItem: itemValidator(manifest),
       onBatch: observer?.onBatch ? (stats) => observer.onBatch!(ref, stats) : undefined,
       runBatch: createBatchRunner({
-        pool: this.pool!,
+        executor: this.options.backend,
         key,
         inputNames: manifest.inputs.map((spec) => spec.name),
         outputNames: manifest.outputs.map((spec) => spec.name),

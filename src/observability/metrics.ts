@@ -140,8 +140,7 @@ export class GatewayMetrics {
       labelNames: ['state'],
       registers,
       collect() {
-        const pool = models.poolCounters();
-        if (!pool) return;
+        const pool = models.backendCounters();
         this.set({ state: 'busy' }, pool.busyWorkers);
         this.set({ state: 'idle' }, pool.workers - pool.busyWorkers);
         this.set({ state: 'retiring' }, pool.retiringWorkers);

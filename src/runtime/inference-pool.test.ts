@@ -3,26 +3,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
-import { InferencePool } from './inference-pool.js';
+import { InferencePool, type LoadedGraph } from './inference-pool.js';
+import type { InferenceBackend } from '../models/backend.js';
 import { linearModel, slowModel, writeOnnx } from '../../test/support/tiny-models.js';
 
 describe('InferencePool', () => {
   let dir: string;
   let pool: InferencePool;
+  let linear: LoadedGraph;
+  let corruptLoad: Error | null;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pool-'));
     const corrupt = join(dir, 'corrupt.onnx');
     writeFileSync(corrupt, 'this is not an onnx file');
-    pool = new InferencePool({
-      workers: 1,
-      models: [
-        { key: 'linear@1', path: writeOnnx(dir, 'linear', linearModel()) },
-        { key: 'slow@1', path: writeOnnx(dir, 'slow', slowModel(1024, 12)) },
-        { key: 'corrupt@1', path: corrupt },
-      ],
-    });
-    await pool.ready();
+    pool = new InferencePool({ workers: 1 });
+    await pool.start();
+    linear = await pool.load({ key: 'linear@1', path: writeOnnx(dir, 'linear', linearModel()) });
+    await pool.load({ key: 'slow@1', path: writeOnnx(dir, 'slow', slowModel(1024, 12)) });
+    corruptLoad = await pool.load({ key: 'corrupt@1', path: corrupt }).then(
+      () => null,
+      (error: Error) => error,
+    );
   });
 
   afterAll(async () => {
@@ -30,15 +32,17 @@ describe('InferencePool', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('describes every model: inputs and outputs with symbolic dims, or the load error', async () => {
-    const description = await pool.ready();
-    expect(description['linear@1']).toEqual({
-      ok: true,
+  it('is an InferenceBackend', () => {
+    const backend: InferenceBackend = pool;
+    expect(backend.concurrency).toBe(1);
+  });
+
+  it('describes a loaded model (inputs and outputs with symbolic dims), or rejects with the load error', () => {
+    expect(linear).toEqual({
       inputs: [{ name: 'x', type: 'float32', shape: ['batch', 2] }],
       outputs: [{ name: 'y', type: 'float32', shape: ['batch', 3] }],
     });
-    expect(description['corrupt@1'].ok).toBe(false);
-    expect((description['corrupt@1'] as { error: string }).error).toMatch(/protobuf|parse|load/i);
+    expect(corruptLoad?.message).toMatch(/protobuf|parse|load/i);
   });
 
   it('runs a batch in a worker and returns the outputs', async () => {

@@ -1,22 +1,25 @@
 /**
- * The inference worker thread: loads every model's ONNX session, reports what it loaded, then runs
- * batches on request. `session.run` blocks this thread, never the main one.
+ * The inference worker thread: loads the ONNX sessions it starts with, reports what it loaded, then
+ * runs batches, and loads further sessions, on request. `session.run` blocks this thread, never the
+ * main one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sessionOptions } from './session-options.js';
-import type { DescribeResult, FromWorker, RunTask, TensorMetadata, ToWorker, WireTensor, WorkerInit } from './worker-protocol.js';
+import type { DescribeResult, FromWorker, ModelDescription, RunTask, TensorMetadata, ToWorker, WireTensor, WorkerInit, WorkerModel } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const sessions = new Map<string, InferenceSession>();
 
-const description = await loadAll(init);
-port.postMessage({ kind: 'ready', description } satisfies FromWorker);
-
+// Listening first: a `load` sent while the initial models are still loading is handled, not lost.
 port.on('message', (message: ToWorker) => {
   if (message.kind === 'shutdown') {
     void shutdown();
+    return;
+  }
+  if (message.kind === 'load') {
+    void loadOne(message.model).then((description) => port.postMessage({ kind: 'loaded', id: message.id, description, sessions: sessions.size } satisfies FromWorker));
     return;
   }
   void run(message.task).then(
@@ -25,21 +28,25 @@ port.on('message', (message: ToWorker) => {
   );
 });
 
+const description = await loadAll(init);
+port.postMessage({ kind: 'ready', description } satisfies FromWorker);
+
 // Creates every session in parallel; a model that fails to load is reported, not fatal.
-async function loadAll({ models, session }: WorkerInit): Promise<DescribeResult> {
+async function loadAll({ models }: WorkerInit): Promise<DescribeResult> {
   const result: DescribeResult = {};
-  await Promise.all(
-    models.map(async (model) => {
-      try {
-        const loaded = await InferenceSession.create(model.path, sessionOptions(session));
-        sessions.set(model.key, loaded);
-        result[model.key] = { ok: true, inputs: loaded.inputMetadata.map(metadataOf), outputs: loaded.outputMetadata.map(metadataOf) };
-      } catch (error) {
-        result[model.key] = { ok: false, error: error instanceof Error ? error.message : String(error) };
-      }
-    }),
-  );
+  await Promise.all(models.map(async (model) => (result[model.key] = await loadOne(model))));
   return result;
+}
+
+// Creates one session and describes its graph, or says why it could not.
+async function loadOne(model: WorkerModel): Promise<ModelDescription> {
+  try {
+    const loaded = await InferenceSession.create(model.path, sessionOptions(init.session));
+    sessions.set(model.key, loaded);
+    return { ok: true, inputs: loaded.inputMetadata.map(metadataOf), outputs: loaded.outputMetadata.map(metadataOf) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 // Runs one batch and hands the output buffers back without copying them.

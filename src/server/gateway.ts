@@ -23,6 +23,7 @@ import { useGraphQLObservability } from '../observability/graphql-observability.
 import { RequestLoaders } from '../graphql/loaders.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
 import { ModelRegistry } from '../models/registry.js';
+import { InferencePool } from '../runtime/inference-pool.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
 import { RecommendService, prepareRecommenderResources } from '../tasks/recommend/recommend-service.js';
@@ -66,8 +67,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const metrics = new GatewayMetrics();
   const registry = new ModelRegistry({
     root: config.modelsDir,
-    workers: config.inference.workers,
-    intraOpThreads: config.inference.intraOpThreads,
+    backend: new InferencePool({ workers: config.inference.workers, intraOpThreads: config.inference.intraOpThreads }),
     preparers: { recommendation: prepareRecommenderResources, 'text-classification': prepareSentimentResources },
     observer: metrics.batchObserver,
   });
