@@ -91,4 +91,46 @@ describe('InferencePool', () => {
       'model corrupt@1 is not loaded in this worker',
     );
   });
+
+  it('unloads a model in every worker: its session is released, and runs of it fail afterwards', async () => {
+    const sessionsBefore = pool.counters().sessions;
+    await pool.load({ key: 'linear@2', path: writeOnnx(dir, 'linear-2', linearModel()) });
+    expect(pool.counters().sessions).toBe(sessionsBefore + 1);
+    const { outputs } = await pool.run('linear@2', { x: { type: 'float32', dims: [1, 2], data: new Float32Array([1, 1]) } }, ['y']);
+    expect(Array.from(outputs.y.data as Float32Array)).toEqual([5, 7, 9]);
+
+    await pool.unload('linear@2');
+    expect(pool.counters().sessions).toBe(sessionsBefore);
+    await expect(pool.run('linear@2', { x: { type: 'float32', dims: [1, 2], data: new Float32Array(2) } }, ['y'])).rejects.toThrow('model linear@2 is not loaded in this worker');
+  });
+
+  it('waits for a running batch of the model before releasing its session', async () => {
+    const width = 512;
+    await pool.load({ key: 'slow@2', path: writeOnnx(dir, 'slow-2', slowModel(width, 12)) });
+    const sessionsWithSlow = pool.counters().sessions;
+    const running = pool.run('slow@2', { x: { type: 'float32', dims: [width, width], data: new Float32Array(width * width).fill(0.5) } }, ['y']);
+    const unloading = pool.unload('slow@2');
+    const { outputs } = await running;
+    expect(outputs.y.dims).toEqual([width, width]);
+    await unloading;
+    expect(pool.counters().sessions).toBe(sessionsWithSlow - 1);
+  });
+
+  it('holds one session per loaded model across many load and unload cycles, in every worker', async () => {
+    const two = new InferencePool({ workers: 2 });
+    try {
+      await two.start();
+      const path = writeOnnx(dir, 'cycled', linearModel());
+      await two.load({ key: 'kept', path });
+      for (let cycle = 0; cycle < 20; cycle += 1) {
+        await two.load({ key: `cycled#${cycle}`, path });
+        if (cycle > 0) await two.unload(`cycled#${cycle - 1}`);
+        expect(two.counters().sessions).toBe(2 * 2);
+      }
+      await two.unload('cycled#19');
+      expect(two.counters()).toMatchObject({ workers: 2, sessions: 2 });
+    } finally {
+      await two.close();
+    }
+  });
 });

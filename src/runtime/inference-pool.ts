@@ -133,9 +133,11 @@ export class InferencePool {
     return { inputs: loaded.inputs, outputs: loaded.outputs };
   }
 
-  /** Forgets a model: workers started from now on do not load it. */
+  /** Releases a model's session in every worker (each waits for its runs of it to finish). */
   async unload(key: string): Promise<void> {
-    this.models.delete(key);
+    if (!this.models.delete(key)) return;
+    // Retiring workers are left out: they release everything when their stuck run returns.
+    await Promise.all([...this.slots].filter((slot) => !slot.retiring).map((slot) => this.ask(slot, { kind: 'unload', id: this.nextId++, key })));
   }
 
   /** Runs one batch of model `key`. The input buffers are transferred (unusable afterwards). */
@@ -214,7 +216,7 @@ export class InferencePool {
       this.pump();
       return;
     }
-    if (message.kind === 'loaded') {
+    if (message.kind === 'loaded' || message.kind === 'unloaded') {
       slot.sessions = message.sessions;
       slot.replies.get(message.id)?.(message);
       slot.replies.delete(message.id);
