@@ -6,7 +6,7 @@ import { InferencePool } from '../runtime/inference-pool.js';
 import { applyPermissions } from './permissions.js';
 import type { Principal } from './principal.js';
 
-const options = { registry: new ModelRegistry({ root: '.', backend: new InferencePool({ workers: 1 }) }), sentimentModel: 'sentiment', recommenderModel: 'movie-recommender' };
+const options = { registry: new ModelRegistry({ backend: new InferencePool({ workers: 1 }) }), sentimentModel: 'sentiment', recommenderModel: 'movie-recommender' };
 const admin: Principal = { kind: 'api-key', id: 'ops', scopes: new Set(['admin']) };
 
 describe('applyPermissions', () => {

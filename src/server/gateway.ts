@@ -22,6 +22,7 @@ import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-li
 import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
 import { RequestLoaders } from '../graphql/loaders.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
+import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
 import { InferencePool } from '../runtime/inference-pool.js';
 import { GatewayMetrics } from '../observability/metrics.js';
@@ -38,6 +39,8 @@ import { registerTokenLimit } from './token-limit.js';
 export interface Gateway {
   readonly app: FastifyInstance;
   readonly registry: ModelRegistry;
+  /** Loads, replaces and unloads models while serving (MODEL_CONTROL). */
+  readonly lifecycle: ModelLifecycle;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   /** Starts listening; resolves with the GraphQL endpoint's URL. /readyz answers 503 until models are loaded. */
@@ -66,15 +69,23 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const authenticator = createAuthenticator(config.auth, { logger });
   const metrics = new GatewayMetrics();
   const registry = new ModelRegistry({
-    root: config.modelsDir,
     backend: new InferencePool({ workers: config.inference.workers, intraOpThreads: config.inference.intraOpThreads }),
-    preparers: { recommendation: prepareRecommenderResources, 'text-classification': prepareSentimentResources },
     observer: metrics.batchObserver,
+  });
+  const lifecycle = new ModelLifecycle({
+    root: config.modelsDir,
+    registry,
+    preparers: { recommendation: prepareRecommenderResources, 'text-classification': prepareSentimentResources },
+    control: config.models.control,
+    pollSeconds: config.models.pollSeconds,
+    logger,
+    observer: metrics.lifecycleObserver,
   });
   metrics.watchRegistry(registry);
 
   const resolverSchema = await buildGatewaySchema({
     registry,
+    lifecycle,
     predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
     sentiment: new SentimentService(registry, config.models.sentiment, { maxTexts: config.limits.maxTexts }),
     recommend: new RecommendService(registry, config.models.recommender),
@@ -166,12 +177,17 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   return {
     app,
     registry,
+    lifecycle,
     metrics,
     logger,
     loadModels() {
       logger.info({ auth: authenticator.describe(), introspection: config.auth.introspection }, `authentication: ${authenticator.describe()}`);
-      loading ??= registry.start().then(
-        () => logModels(logger, registry),
+      loading ??= lifecycle.start().then(
+        () => {
+          logModels(logger, registry);
+          const every = config.models.control === 'poll' ? ` (every ${config.models.pollSeconds} s)` : '';
+          logger.info({ modelControl: config.models.control, pollSeconds: config.models.pollSeconds }, `model control: ${config.models.control}${every}`);
+        },
         (error: unknown) => {
           logger.fatal({ err: error }, 'the model repository could not be loaded');
           throw error;
@@ -187,7 +203,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       closing ??= (async () => {
         logger.info('shutting down: no new connections; answering accepted requests');
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
-        await registry.close({ drain: true });
+        await lifecycle.close({ drain: true });
         await authenticator.close();
         logger.info({ requestsReceived: traffic.received, requestsAnswered: traffic.answered }, 'shutdown complete');
       })();
