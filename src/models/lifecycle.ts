@@ -112,9 +112,10 @@ export class ModelLifecycle {
     return this.serialize(async () => {
       await this.registry.backend.start();
       const scanned = scanRepository(this.options.root);
-      // Listed at once as LOADING, so readiness shows what is coming.
+      // Listed at once as LOADING, so readiness shows what is coming. No warm-up here: /readyz holds
+      // traffic back until start-up ends anyway, and warming every model would add to start-up time.
       for (const model of scanned) this.registry.publish(placeholder(model));
-      await Promise.all(scanned.map((model) => this.apply(model.name, model, { quiet: true })));
+      await Promise.all(scanned.map((model) => this.apply(model.name, model, { startUp: true })));
       this.seen = new Map(scanned.map((model) => [model.name, fingerprint(model).model]));
       this.registry.markReady();
       if (this.control === 'poll') this.schedulePoll();
@@ -199,14 +200,15 @@ export class ModelLifecycle {
 
   // Brings one model in line with its folder (`scanned`; undefined: gone): loads what is new or changed,
   // publishes the new entry at once, then drains and unloads what it replaced or what was removed.
-  private async apply(name: string, scanned: ScannedModel | undefined, { quiet = false, reason = 'its folder was removed' } = {}): Promise<void> {
+  // At start-up nothing is logged per change (the gateway logs each model once) and nothing is warmed up.
+  private async apply(name: string, scanned: ScannedModel | undefined, { startUp = false, reason = 'its folder was removed' } = {}): Promise<void> {
     const old = this.registry.entry(name);
     if (!scanned) {
       this.applied.delete(name);
       if (!old) return;
       this.registry.remove(name);
       const removed = [...old.versions.values()].filter((v) => v.serving).map((v) => v.version);
-      if (!quiet) this.logger.info({ model: name, versions: removed, reason }, `model ${name} unloaded: ${reason}`);
+      if (!startUp) this.logger.info({ model: name, versions: removed, reason }, `model ${name} unloaded: ${reason}`);
       await this.retire(name, [...old.versions.values()]);
       return;
     }
@@ -217,14 +219,14 @@ export class ModelLifecycle {
       this.observe({ model: name, version: null, result: 'failed' });
       const serving = old && [...old.versions.values()].some((v) => v.serving);
       this.registry.publish(serving ? { ...old, failure: scanned.failure } : { name, failure: scanned.failure, versions: new Map() });
-      if (!quiet) this.logger.error({ model: name, reason: scanned.failure!.reason, error: scanned.failure!.message, stillServing: Boolean(serving) }, `model ${name} failed to load: ${scanned.failure!.message}`);
+      if (!startUp) this.logger.error({ model: name, reason: scanned.failure!.reason, error: scanned.failure!.message, stillServing: Boolean(serving) }, `model ${name} failed to load: ${scanned.failure!.message}`);
       return;
     }
 
     const previous = this.applied.get(name);
     const oldVersions = old?.versions ?? new Map<number, VersionEntry>();
     const toLoad = scanned.versions.filter((v) => !oldVersions.get(v.version) || oldVersions.get(v.version)!.status === 'LOADING' || previous?.versions.get(v.version) !== print.versions.get(v.version));
-    const results = new Map(await Promise.all(toLoad.map(async (v) => [v.version, await this.loadVersion(name, scanned, v)] as const)));
+    const results = new Map(await Promise.all(toLoad.map(async (v) => [v.version, await this.loadVersion(name, scanned, v, { warm: !startUp })] as const)));
 
     const change: Change = { loaded: [], replaced: [], failed: [], removed: [] };
     const retiring: VersionEntry[] = [];
@@ -262,13 +264,13 @@ export class ModelLifecycle {
     const manifest = servesNew || !servesAny || !old?.manifest ? scanned.manifest : old.manifest;
     this.registry.publish({ name, manifest, failure: scanned.failure, versions: new Map([...versions].sort(([a], [b]) => a - b)) });
     this.applied.set(name, { model: print.model, versions: print.versions });
-    if (!quiet) this.log(name, change);
+    if (!startUp) this.log(name, change);
     await this.retire(name, retiring);
   }
 
   // Loads one version: backend load, manifest check, task resources, warm-up. Never throws: a failure
   // comes back as a FAILED entry with its reason, and the backend holds nothing of it.
-  private async loadVersion(name: string, model: ScannedModel, scanned: ScannedVersion): Promise<VersionEntry> {
+  private async loadVersion(name: string, model: ScannedModel, scanned: ScannedVersion, { warm }: { warm: boolean }): Promise<VersionEntry> {
     const { version } = scanned;
     const manifest = model.manifest!;
     const failed = (error: LoadFailure, graph?: GraphDescription): VersionEntry => {
@@ -285,7 +287,7 @@ export class ModelLifecycle {
     } catch (error) {
       return failed(loadFailure(name, 'ONNX_LOAD_FAILED', scanned.onnxPath, `onnxruntime could not load it: ${(error as Error).message}`));
     }
-    const failure = await this.prepare(name, model, scanned, graph, backendKey);
+    const failure = await this.prepare(name, model, scanned, graph, warm ? backendKey : null);
     if (failure.error) {
       await backend.unload(backendKey);
       return failed(failure.error, graph);
@@ -296,13 +298,13 @@ export class ModelLifecycle {
   }
 
   // Checks the graph against the manifest exactly as at start-up, builds the task's resources and warms
-  // the version up; the first problem is its load failure.
+  // the version up (when given the key to run); the first problem is its load failure.
   private async prepare(
     name: string,
     model: ScannedModel,
     scanned: ScannedVersion,
     graph: GraphDescription,
-    backendKey: string,
+    warmKey: string | null,
   ): Promise<{ error?: LoadFailure; resources?: unknown }> {
     const manifest = model.manifest!;
     const mismatch = checkAgainstSession(manifest, graph);
@@ -319,9 +321,10 @@ export class ModelLifecycle {
         return { error: loadFailure(name, 'EXTRA_FILE_INVALID', model.dir, (error as Error).message) };
       }
     }
+    if (warmKey === null) return { resources };
     for (const size of warmupSizes(manifest)) {
       try {
-        await this.registry.backend.run(backendKey, zeroBatch(manifest, size), manifest.outputs.map((spec) => spec.name), AbortSignal.timeout(manifest.batching.timeoutMs));
+        await this.registry.backend.run(warmKey, zeroBatch(manifest, size), manifest.outputs.map((spec) => spec.name), AbortSignal.timeout(manifest.batching.timeoutMs));
       } catch (error) {
         const why = error instanceof Error && error.name === 'TimeoutError' ? `did not finish within timeoutMs (${manifest.batching.timeoutMs} ms)` : `failed: ${errorMessage(error)}`;
         return { error: loadFailure(name, 'WARMUP_FAILED', scanned.onnxPath, `the warm-up run at batch ${size} ${why}`) };

@@ -20,8 +20,6 @@ describe('faults: a stuck model and a corrupt model leave the rest serving', () 
         inputs: [{ name: 'x', type: 'float32', shape: ['batch', 512] }],
         outputs: [{ name: 'y', kind: 'values' }],
         batching: { maxBatchSize: 4, timeoutMs: 5 },
-        // It exists to time out: warmed up, it would fail to load with WARMUP_FAILED instead.
-        warmup: { batchSizes: [] },
       })
       .version('slow', 1, selfProductModel())
       .manifest('broken', { task: 'tabular-regression', description: 'a corrupt ONNX file', inputs: [{ name: 'x', type: 'float32', shape: ['batch', 1] }], outputs: [{ name: 'y' }], features: ['x'] })
