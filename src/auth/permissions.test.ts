@@ -2,10 +2,11 @@ import { buildSchema, execute, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printGatewaySchema } from '../graphql/print-schema.js';
 import { ModelRegistry } from '../models/registry.js';
+import { InferencePool } from '../runtime/inference-pool.js';
 import { applyPermissions } from './permissions.js';
 import type { Principal } from './principal.js';
 
-const options = { registry: new ModelRegistry({ root: '.' }), sentimentModel: 'sentiment', recommenderModel: 'movie-recommender' };
+const options = { registry: new ModelRegistry({ backend: new InferencePool({ workers: 1 }) }), sentimentModel: 'sentiment', recommenderModel: 'movie-recommender' };
 const admin: Principal = { kind: 'api-key', id: 'ops', scopes: new Set(['admin']) };
 
 describe('applyPermissions', () => {

@@ -63,6 +63,7 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
   const canUseSentiment = requireModel(sentimentModel);
   const canUseRecommender = requireModel(recommenderModel);
   const canReadModels = requireScope('models:read');
+  const canControlModels = requireScope('admin');
   const ruleTree = {
     Query: {
       predict: canPredict,
@@ -73,6 +74,11 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
       moviesConnection: canUseRecommender,
       models: canReadModels,
       model: canReadModels,
+    },
+    // Model control changes what every caller is served: admin only.
+    Mutation: {
+      loadModel: canControlModels,
+      unloadModel: canControlModels,
     },
     // Reached only through the root fields above, which decide; every field of these types is open.
     Prediction: allow,

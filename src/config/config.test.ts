@@ -26,6 +26,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ MAX_BATCHED_OPERATIONS: '25' }).limits.maxBatchedOperations).toBe(25);
   });
 
+  it('polls the model repository outside production and reads it once in production, unless told otherwise', () => {
+    expect(loadConfig({}).models).toMatchObject({ control: 'poll', pollSeconds: 5 });
+    expect(loadConfig({ NODE_ENV: 'production' }).models.control).toBe('none');
+    expect(loadConfig({ NODE_ENV: 'production', MODEL_CONTROL: 'explicit', MODEL_POLL_SECONDS: '0.5' }).models).toMatchObject({ control: 'explicit', pollSeconds: 0.5 });
+    expect(() => loadConfig({ MODEL_CONTROL: 'watch' })).toThrow('MODEL_CONTROL: must be one of none, poll, explicit, but got "watch"');
+    expect(() => loadConfig({ MODEL_POLL_SECONDS: '0' })).toThrow('MODEL_POLL_SECONDS: must be positive, but got "0"');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(4000);
   });

@@ -10,6 +10,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const INTROSPECTION_MODES = ['authenticated', 'admin', 'public', 'off'] as const;
 const PERSISTED_DOCUMENTS_MODES = ['off', 'allow', 'only'] as const;
+/** How the model repository may change while serving (Triton's model control modes; see src/models/lifecycle.ts). */
+export const MODEL_CONTROL_MODES = ['none', 'poll', 'explicit'] as const;
+export type ModelControl = (typeof MODEL_CONTROL_MODES)[number];
 /** Variables whose values never appear in error messages (they would end up in logs). */
 const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET']);
 
@@ -64,6 +67,10 @@ const EnvSchema = z.object({
   /** Model names the sentiment and recommendation fields use. */
   SENTIMENT_MODEL: z.string().min(1).default('sentiment'),
   RECOMMENDER_MODEL: z.string().min(1).default('movie-recommender'),
+  /** none: read MODELS_DIR at start-up only; poll: re-scan it; explicit: change on loadModel/unloadModel (default: none in production, poll elsewhere). */
+  MODEL_CONTROL: z.enum(MODEL_CONTROL_MODES, { error: `must be one of ${MODEL_CONTROL_MODES.join(', ')}` }).optional(),
+  /** Seconds between scans of MODELS_DIR in poll mode. */
+  MODEL_POLL_SECONDS: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(86_400, 'must be at most 86400').default(5),
   /** JSON file of API keys (see src/auth/api-key-store.ts); managed with `npm run keys`. */
   API_KEYS_FILE: z.string().min(1, 'must not be empty').optional(),
   /** HS256 shared secret for Bearer JWTs. */
@@ -159,7 +166,7 @@ export interface Config {
     readonly itemsPerMinute: number;
     readonly maxBatchedOperations: number;
   };
-  readonly models: { readonly sentiment: string; readonly recommender: string };
+  readonly models: { readonly sentiment: string; readonly recommender: string; readonly control: ModelControl; readonly pollSeconds: number };
   readonly auth: AuthConfig;
   /** Serve the GraphQL IDE (GET / and browser GETs of /graphql) and the demo page (/demo). */
   readonly ide: boolean;
@@ -222,7 +229,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       itemsPerMinute: e.RATE_LIMIT_ITEMS_PER_MINUTE,
       maxBatchedOperations: e.MAX_BATCHED_OPERATIONS,
     },
-    models: { sentiment: e.SENTIMENT_MODEL, recommender: e.RECOMMENDER_MODEL },
+    models: {
+      sentiment: e.SENTIMENT_MODEL,
+      recommender: e.RECOMMENDER_MODEL,
+      control: e.MODEL_CONTROL ?? (e.NODE_ENV === 'production' ? 'none' : 'poll'),
+      pollSeconds: e.MODEL_POLL_SECONDS,
+    },
     auth: {
       isProduction: e.NODE_ENV === 'production',
       ...(e.API_KEYS_FILE !== undefined ? { apiKeysFile: resolve(e.API_KEYS_FILE) } : {}),

@@ -28,6 +28,11 @@ export const ERROR_CATALOGUE = {
     area: 'models',
     meaning: 'The model (or the version asked for) failed to load, is not loaded yet, or does not serve this kind of call; `model(name:)` shows why.',
   },
+  MODEL_CONTROL_DISABLED: {
+    status: 409,
+    area: 'models',
+    meaning: '`loadModel` / `unloadModel` while `MODEL_CONTROL=none`: the repository is read at start-up only; set `MODEL_CONTROL` to `poll` or `explicit`.',
+  },
   // --- inference ---------------------------------------------------------------------------------
   OVERLOADED: { status: 503, area: 'inference', meaning: "The model's queue is full (`maxQueueSize`); retry later." },
   INFERENCE_FAILED: { status: 500, area: 'inference', meaning: 'The ONNX run failed; only the callers in that batch get this error.' },
@@ -122,6 +127,7 @@ export const MODEL_LOAD_FAILURES = {
   EXTRA_FILE_INVALID: 'An extra file (catalog, vocabulary) is unreadable or does not match what the task needs.',
   ONNX_LOAD_FAILED: 'onnxruntime could not load model.onnx (corrupt file, unsupported operator).',
   MANIFEST_MISMATCH: 'model.json contradicts the ONNX graph (input/output name, element type, rank or a fixed dimension).',
+  WARMUP_FAILED: 'A warm-up run (batch 1 and `maxBatchSize`, or the manifest\'s `warmup` sizes) failed or exceeded `timeoutMs`.',
 } as const;
 
 export type ModelLoadFailure = keyof typeof MODEL_LOAD_FAILURES;

@@ -6,10 +6,12 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import type { GraphQLObjectType } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
+import type { ModelLifecycle } from '../models/lifecycle.js';
 import type { ModelRegistry } from '../models/registry.js';
 import type { PredictService } from '../tasks/predict/predict-service.js';
 import type { RecommendService } from '../tasks/recommend/recommend-service.js';
 import type { SentimentService } from '../tasks/sentiment/sentiment-service.js';
+import { ModelControlResolver } from './models/model-control.mutation.js';
 import { ModelsResolver } from './models/models.resolver.js';
 import { MoviesResolver } from './movies/movies.resolver.js';
 import { PredictionResolver, resolvePredictWithPlainArguments } from './prediction/prediction.resolver.js';
@@ -17,6 +19,7 @@ import { SentimentResolver } from './sentiment/sentiment.resolver.js';
 
 export interface SchemaServices {
   readonly registry: ModelRegistry;
+  readonly lifecycle: ModelLifecycle;
   readonly predict: PredictService;
   readonly sentiment: SentimentService;
   readonly recommend: RecommendService;
@@ -29,6 +32,7 @@ export async function buildGatewaySchema(services: SchemaServices): Promise<Grap
     [SentimentResolver, new SentimentResolver(services.sentiment)],
     [MoviesResolver, new MoviesResolver(services.recommend)],
     [ModelsResolver, new ModelsResolver(services.registry)],
+    [ModelControlResolver, new ModelControlResolver(services.lifecycle, services.registry)],
   ]);
   const container: ContainerType = {
     get(resolverClass: Function) {
@@ -38,7 +42,7 @@ export async function buildGatewaySchema(services: SchemaServices): Promise<Grap
     },
   };
   const schema = await buildSchema({
-    resolvers: [PredictionResolver, SentimentResolver, MoviesResolver, ModelsResolver],
+    resolvers: [PredictionResolver, SentimentResolver, MoviesResolver, ModelsResolver, ModelControlResolver],
     container,
     validate: false,
   });

@@ -66,6 +66,11 @@ const BatchingSettings = z.strictObject({
 });
 export type BatchingSettings = z.infer<typeof BatchingSettings>;
 
+const WarmupSettings = z.strictObject({
+  /** Batch sizes of the runs made before a loaded version takes traffic, in order; [] skips them. */
+  batchSizes: z.array(z.number().int().min(1).max(65_536)).max(16),
+});
+
 const TokenizerSettings = z.strictObject({
   /** The gateway's word tokenizer: lower-cases, splits words, marks words in a negated clause with `NOT_`. */
   kind: z.literal('lexicon-words'),
@@ -88,6 +93,8 @@ const ManifestObject = z.strictObject({
   /** Extra files the task reads, relative to the version folder, else to the model folder. */
   files: z.record(z.string(), z.string().min(1)).default({}),
   batching: BatchingSettings.default(BatchingSettings.parse({})),
+  /** Warm-up runs before a version takes traffic (default: one at batch 1 and one at maxBatchSize). */
+  warmup: WarmupSettings.optional(),
   /** Scopes that may call this model (any one suffices; `admin` always may). Default: the task's own scopes. */
   scopes: z.array(z.string().min(1)).min(1).optional(),
   tokenizer: TokenizerSettings.optional(),
@@ -115,6 +122,10 @@ export const ModelManifest = ManifestObject.superRefine((m, ctx) => {
       issue([list], `must have one entry with role "${role}" for task ${m.task}`);
     }
   };
+
+  m.warmup?.batchSizes.forEach((size, index) => {
+    if (size > m.batching.maxBatchSize) issue(['warmup', 'batchSizes', index], `must be at most batching.maxBatchSize (${m.batching.maxBatchSize}), but got ${size}`);
+  });
 
   switch (m.task) {
     case 'tabular-classification':

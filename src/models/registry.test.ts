@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelLifecycle } from './lifecycle.js';
 import { ModelRegistry } from './registry.js';
+import { InferencePool } from '../runtime/inference-pool.js';
 import { TempRepository, linearManifest } from '../../test/support/temp-repository.js';
 import { linearModel } from '../../test/support/tiny-models.js';
 
 describe('ModelRegistry with a repository of good and broken models', () => {
   const repo = new TempRepository();
   let registry: ModelRegistry;
+  let lifecycle: ModelLifecycle;
 
   beforeAll(async () => {
     repo
@@ -30,11 +33,12 @@ describe('ModelRegistry with a repository of good and broken models', () => {
       .version('half-broken', 2, 'garbage');
     // a folder without model.json
     repo.version('no-manifest', 1, linearModel());
-    registry = new ModelRegistry({ root: repo.root, workers: 1 });
-    await registry.start();
+    registry = new ModelRegistry({ backend: new InferencePool({ workers: 1 }) });
+    lifecycle = new ModelLifecycle({ root: repo.root, registry });
+    await lifecycle.start();
   });
 
-  afterAll(() => registry.close());
+  afterAll(() => lifecycle.close());
 
   const errorOf = (name: string) => registry.info(name)!.error!;
 

@@ -1,30 +1,24 @@
 /**
- * The model registry: loads every model of the repository at start-up (sessions created in parallel in
- * the worker pool), cross-checks manifests against the graphs, prepares each task's extra resources,
- * gives every ready version its own dynamic batcher, and resolves name + version for the tasks.
- * A model that fails to load is kept, with its reason, for metadata; it never stops the others.
+ * The model registry: what is serving now, looked up on every call. It holds one immutable entry per
+ * model (its manifest, and each version with its status and, when ready, its dynamic batcher), resolves
+ * name + version for the tasks, and describes every model for metadata. It is handed the inference
+ * backend its batchers run on. Loading, replacing and unloading are the lifecycle's job
+ * (./lifecycle.ts), which builds new entries and publishes each at once.
  */
 import type { Task } from './manifest.js';
 import { type ModelManifest } from './manifest.js';
 import { GatewayError, MAX_ECHOED_NAME_CHARACTERS, badInput, describeValue, echoedDetail } from '../errors/gateway-error.js';
 import { DynamicBatcher, type BatchScheduler, type BatchStats, type BatcherCounters } from '../scheduler/dynamic-batcher.js';
-import { InferencePool, type PoolCounters } from '../runtime/inference-pool.js';
 import { createBatchRunner } from '../runtime/batch-runner.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../runtime/tensor.js';
-import type { ModelDescription, TensorMetadata } from '../runtime/worker-protocol.js';
-import { loadFailure, scanRepository, MANIFEST_FILE, type LoadFailure, type ScannedModel, type ScannedVersion } from './repository.js';
-import { checkAgainstSession } from './session-check.js';
-import { join } from 'node:path';
+import type { BackendCounters, GraphDescription, InferenceBackend } from './backend.js';
+import type { LoadFailure } from './repository.js';
 
 // --- public types --------------------------------------------------------------------------------
 
-export type ModelStatus = 'LOADING' | 'READY' | 'DEGRADED' | 'FAILED';
-export type VersionStatus = 'LOADING' | 'READY' | 'FAILED';
-
-export interface GraphDescription {
-  readonly inputs: readonly TensorMetadata[];
-  readonly outputs: readonly TensorMetadata[];
-}
+/** UNLOADED only describes what `unloadModel` just took away. */
+export type ModelStatus = 'LOADING' | 'READY' | 'DEGRADED' | 'FAILED' | 'UNLOADED';
+export type VersionStatus = 'LOADING' | 'READY' | 'FAILED' | 'UNLOADED';
 
 /** What a task's preparer gets to build its resources (catalog, vocabulary) for one version. */
 export interface PrepareContext {
@@ -54,6 +48,26 @@ export interface ServingModel {
   readonly scheduler: BatchScheduler<ItemFeeds, ItemOutputs>;
 }
 
+/** One version as the registry holds it. Immutable: the lifecycle replaces it whole. */
+export interface VersionEntry {
+  readonly version: number;
+  readonly status: VersionStatus;
+  /** Why it FAILED; on a READY version, why the latest change to its files was refused (it still serves the previous ones). */
+  readonly error?: LoadFailure;
+  readonly graph?: GraphDescription;
+  readonly serving?: ServingModel;
+}
+
+/** One model as the registry holds it. Immutable: the lifecycle publishes a new one at once. */
+export interface ModelEntry {
+  readonly name: string;
+  /** Absent when the manifest itself could not be read. */
+  readonly manifest?: ModelManifest;
+  /** Why the model as a whole cannot load; when some version still serves, why the latest change was refused. */
+  readonly failure?: LoadFailure;
+  readonly versions: ReadonlyMap<number, VersionEntry>;
+}
+
 export interface VersionInfo {
   readonly version: number;
   readonly status: VersionStatus;
@@ -66,7 +80,7 @@ export interface ModelInfo {
   readonly status: ModelStatus;
   /** Absent when the manifest itself could not be read. */
   readonly manifest?: ModelManifest;
-  /** Why the model (or, when DEGRADED, its first failed version) could not load. */
+  /** Why the model (or, when DEGRADED, its first failed version or refused change) could not load. */
   readonly error?: LoadFailure;
   /** Every version folder found, ascending. */
   readonly versions: readonly VersionInfo[];
@@ -80,13 +94,8 @@ export interface BatchObserver {
 }
 
 export interface ModelRegistryOptions {
-  /** The repository folder. */
-  readonly root: string;
-  /** Inference worker threads. @default CPU count - 1, at least 1 */
-  readonly workers?: number;
-  /** Operator threads per session. @default 1 */
-  readonly intraOpThreads?: number;
-  readonly preparers?: TaskPreparers;
+  /** What loads and runs the models (the local worker pool, in the gateway). */
+  readonly backend: InferenceBackend;
   readonly observer?: BatchObserver;
 }
 
@@ -95,87 +104,60 @@ export interface ModelCounters extends BatcherCounters {
   readonly inFlightBatches: number;
 }
 
+/** What `createServing` needs: a version loaded on the backend under `backendKey`, with its resources built. */
+export interface ServingSpec {
+  readonly name: string;
+  readonly version: number;
+  readonly manifest: ModelManifest;
+  readonly resources: unknown;
+  readonly backendKey: string;
+}
+
 // --- the registry --------------------------------------------------------------------------------
 
-interface VersionState {
-  readonly scanned: ScannedVersion;
-  status: VersionStatus;
-  error?: LoadFailure;
-  graph?: GraphDescription;
-  serving?: ServingModel;
-}
-
-interface ModelState {
-  readonly scanned: ScannedModel;
-  readonly versions: Map<number, VersionState>;
-}
-
 export class ModelRegistry {
-  private readonly models = new Map<string, ModelState>();
-  private pool: InferencePool | null = null;
-  private phase: 'new' | 'loading' | 'ready' | 'closed' = 'new';
+  readonly backend: InferenceBackend;
+  private readonly models = new Map<string, ModelEntry>();
+  /** How to stop each serving version, and its key on the backend (kept apart so tasks never see them). */
+  private readonly internals = new WeakMap<ServingModel, { readonly stop: () => Promise<void>; readonly backendKey: string }>();
+  private phase: 'loading' | 'ready' | 'closed' = 'loading';
 
-  constructor(private readonly options: ModelRegistryOptions) {}
-
-  /** Scans the repository and loads every model; resolves when all are READY or FAILED. */
-  async start(): Promise<void> {
-    if (this.phase !== 'new') throw new Error(`start() must be called once, but the registry is ${this.phase}`);
-    this.phase = 'loading';
-    for (const scanned of scanRepository(this.options.root)) {
-      const versions = new Map<number, VersionState>();
-      for (const version of scanned.versions) {
-        versions.set(version.version, { scanned: version, status: version.failure ? 'FAILED' : 'LOADING', error: version.failure });
-      }
-      this.models.set(scanned.name, { scanned, versions });
-    }
-
-    const loadable = [...this.models.values()].filter((model) => !model.scanned.failure);
-    const workerModels = loadable.flatMap((model) =>
-      [...model.versions.values()].filter((v) => v.status === 'LOADING').map((v) => ({ key: keyOf(model.scanned.name, v.scanned.version), path: v.scanned.onnxPath })),
-    );
-    this.pool = new InferencePool({ models: workerModels, workers: this.options.workers, intraOpThreads: this.options.intraOpThreads });
-    const description = await this.pool.ready();
-
-    await Promise.all(
-      loadable.flatMap((model) =>
-        [...model.versions.values()]
-          .filter((state) => state.status === 'LOADING')
-          .map((state) => this.finishLoading(model, state, description[keyOf(model.scanned.name, state.scanned.version)])),
-      ),
-    );
-    this.phase = 'ready';
+  constructor(private readonly options: ModelRegistryOptions) {
+    this.backend = options.backend;
   }
 
-  /** True once every model is READY or FAILED. */
+  /** True once the models present at start-up are READY or FAILED. */
   get isReady(): boolean {
     return this.phase === 'ready';
   }
 
-  /** Metadata of every model in the repository, by name. */
+  /** Metadata of every model, by name. */
   list(): ModelInfo[] {
-    return [...this.models.keys()].map((name) => this.info(name)!);
+    return [...this.models.keys()].sort().map((name) => this.info(name)!);
   }
 
   info(name: string): ModelInfo | undefined {
     const model = this.models.get(name);
     if (!model) return undefined;
-    const versions: VersionInfo[] = [...model.versions.values()].map((v) => ({ version: v.scanned.version, status: v.status, error: v.error, graph: v.graph }));
+    const versions: VersionInfo[] = [...model.versions.values()].map((v) => ({ version: v.version, status: v.status, error: v.error, graph: v.graph }));
     const ready = versions.filter((v) => v.status === 'READY');
     const failed = versions.filter((v) => v.status === 'FAILED');
-    const status: ModelStatus = model.scanned.failure
-      ? 'FAILED'
-      : versions.some((v) => v.status === 'LOADING')
-        ? 'LOADING'
-        : ready.length === 0
-          ? 'FAILED'
-          : failed.length > 0
-            ? 'DEGRADED'
-            : 'READY';
+    const refused = ready.find((v) => v.error);
+    const status: ModelStatus =
+      ready.length === 0 && model.failure
+        ? 'FAILED'
+        : versions.some((v) => v.status === 'LOADING')
+          ? 'LOADING'
+          : ready.length === 0
+            ? 'FAILED'
+            : failed.length > 0 || refused || model.failure
+              ? 'DEGRADED'
+              : 'READY';
     return {
       name,
       status,
-      manifest: model.scanned.manifest,
-      error: model.scanned.failure ?? failed[0]?.error,
+      manifest: model.manifest,
+      error: model.failure ?? failed[0]?.error ?? refused?.error,
       versions,
       defaultVersion: ready.length > 0 ? ready[ready.length - 1].version : null,
     };
@@ -191,7 +173,7 @@ export class ModelRegistry {
    * the caller may not call too, so that such a model looks exactly like one that does not exist.
    */
   notFound(name: string): GatewayError {
-    if (this.phase !== 'ready') return new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} is not available yet: the models are still loading`, { model: echoedDetail(name, MAX_ECHOED_NAME_CHARACTERS) });
+    if (this.phase === 'loading') return new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} is not available yet: the models are still loading`, { model: echoedDetail(name, MAX_ECHOED_NAME_CHARACTERS) });
     return new GatewayError('MODEL_NOT_FOUND', `model ${describeName(name)} does not exist; the models query lists the available ones`, { model: echoedDetail(name, MAX_ECHOED_NAME_CHARACTERS) });
   }
 
@@ -199,17 +181,17 @@ export class ModelRegistry {
   resolve(name: string, version?: number | null): ServingModel {
     const model = this.models.get(name);
     if (!model) throw this.notFound(name);
-    if (model.scanned.failure) {
-      throw new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} failed to load: ${model.scanned.failure.message}`, { model: name, reason: model.scanned.failure.reason });
+    if (model.failure && model.versions.size === 0) {
+      throw new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} failed to load: ${model.failure.message}`, { model: name, reason: model.failure.reason });
     }
     if (version !== undefined && version !== null) {
       if (!Number.isInteger(version) || version < 1) throw badInput('version', 'must be a positive integer', version);
       const state = model.versions.get(version);
       if (!state) {
-        const known = [...model.versions.keys()].join(', ');
+        const known = [...model.versions.keys()].join(', ') || 'none';
         throw new GatewayError('MODEL_VERSION_NOT_FOUND', `model ${describeName(name)} has no version ${version}; its versions are ${known}`, { model: name, version });
       }
-      return this.servingOf(name, state);
+      return servingOf(name, state);
     }
     // The default is the highest ready version; this runs on every call, so no metadata is built for it.
     const versions = [...model.versions.values()];
@@ -224,10 +206,10 @@ export class ModelRegistry {
 
   /** The manifest of `name`, when it could be read (authorization asks this on every call). */
   manifestOf(name: string): ModelManifest | undefined {
-    return this.models.get(name)?.scanned.manifest;
+    return this.models.get(name)?.manifest;
   }
 
-  /** Batching counters per `<name>@<version>`. */
+  /** Batching counters per `<name>@<version>` of the serving versions. */
   counters(): Record<string, ModelCounters> {
     const result: Record<string, ModelCounters> = {};
     for (const model of this.models.values()) {
@@ -239,83 +221,109 @@ export class ModelRegistry {
     return result;
   }
 
-  poolCounters(): PoolCounters | null {
-    return this.pool?.counters() ?? null;
+  backendCounters(): BackendCounters {
+    return this.backend.counters();
   }
 
-  /** Stops taking work; with `drain` (default) finishes what is queued; then stops the workers. */
-  async close({ drain = true }: { drain?: boolean } = {}): Promise<void> {
-    if (this.phase === 'closed') return;
-    this.phase = 'closed';
-    const schedulers = [...this.models.values()].flatMap((model) => [...model.versions.values()].flatMap((v) => (v.serving ? [v.serving.scheduler] : [])));
-    await Promise.all(schedulers.map((scheduler) => scheduler.close({ drain })));
-    await this.pool?.close();
+  // --- for the lifecycle -------------------------------------------------------------------------
+
+  entry(name: string): ModelEntry | undefined {
+    return this.models.get(name);
   }
 
-  // Turns one version's load report into READY (with a batcher) or FAILED (with the reason).
-  private async finishLoading(model: ModelState, state: VersionState, loaded: ModelDescription | undefined): Promise<void> {
-    const name = model.scanned.name;
-    const manifest = model.scanned.manifest!;
-    const version = state.scanned.version;
-    const fail = (error: LoadFailure) => {
-      state.status = 'FAILED';
-      state.error = error;
-    };
-    if (!loaded || !loaded.ok) {
-      return fail(loadFailure(name, 'ONNX_LOAD_FAILED', state.scanned.onnxPath, `onnxruntime could not load it: ${loaded ? loaded.error : 'no report from the worker'}`));
-    }
-    const graph: GraphDescription = { inputs: loaded.inputs, outputs: loaded.outputs };
-    state.graph = graph;
-    const mismatch = checkAgainstSession(manifest, graph);
-    if (mismatch) {
-      return fail(loadFailure(name, 'MANIFEST_MISMATCH', join(model.scanned.dir, MANIFEST_FILE), `${mismatch.message} (${state.scanned.onnxPath.split(/[\\/]/).slice(-2).join('/')})`, mismatch.field));
-    }
-    let resources: unknown;
-    const preparer = this.options.preparers?.[manifest.task];
-    if (preparer) {
-      try {
-        resources = await preparer({ name, version, manifest, files: state.scanned.files, graph });
-      } catch (error) {
-        return fail(loadFailure(name, 'EXTRA_FILE_INVALID', model.scanned.dir, (error as Error).message));
-      }
-    }
-    state.status = 'READY';
-    state.serving = this.createServing(name, version, manifest, resources);
+  names(): string[] {
+    return [...this.models.keys()];
   }
 
-  private createServing(name: string, version: number, manifest: ModelManifest, resources: unknown): ServingModel {
-    const key = keyOf(name, version);
+  /** Swaps a model's entry in at once: the next call resolves against it. */
+  publish(entry: ModelEntry): void {
+    this.models.set(entry.name, entry);
+  }
+
+  /** Takes a model away at once: the next call gets MODEL_NOT_FOUND. */
+  remove(name: string): void {
+    this.models.delete(name);
+  }
+
+  /** The models present at start-up are READY or FAILED: unknown names are MODEL_NOT_FOUND from now on. */
+  markReady(): void {
+    if (this.phase === 'loading') this.phase = 'ready';
+  }
+
+  /** A version loaded on the backend → a serving model with its own dynamic batcher. */
+  createServing({ name, version, manifest, resources, backendKey }: ServingSpec): ServingModel {
     const ref = { name, version };
     const observer = this.options.observer;
     const batching = manifest.batching;
     const scheduler = new DynamicBatcher<ItemFeeds, ItemOutputs>({
-      name: key,
+      name: keyOf(name, version),
       maxBatchSize: batching.maxBatchSize,
       maxQueueDelayMs: batching.maxQueueDelayMs,
       maxQueueSize: batching.maxQueueSize,
-      maxConcurrentBatches: batching.maxConcurrentBatches ?? this.pool!.size,
+      maxConcurrentBatches: batching.maxConcurrentBatches ?? this.backend.concurrency,
       timeoutMs: batching.timeoutMs,
       validateItem: itemValidator(manifest),
       onBatch: observer?.onBatch ? (stats) => observer.onBatch!(ref, stats) : undefined,
       runBatch: createBatchRunner({
-        pool: this.pool!,
-        key,
+        executor: this.backend,
+        key: backendKey,
         inputNames: manifest.inputs.map((spec) => spec.name),
         outputNames: manifest.outputs.map((spec) => spec.name),
         onCompute: observer?.onCompute ? (ms, size) => observer.onCompute!(ref, ms, size) : undefined,
       }),
     });
-    return { name, version, key, manifest, resources, scheduler, infer: (items) => scheduler.enqueueAll(items) };
+    let stopped = false;
+    const serving: ServingModel = {
+      name,
+      version,
+      key: keyOf(name, version),
+      manifest,
+      resources,
+      scheduler,
+      infer: (items) => (stopped ? this.lateArrival(serving, items) : scheduler.enqueueAll(items)),
+    };
+    const stop = () => {
+      stopped = true;
+      return scheduler.close({ drain: true });
+    };
+    this.internals.set(serving, { stop, backendKey });
+    return serving;
   }
 
-  private servingOf(name: string, state: VersionState): ServingModel {
-    if (state.serving) return state.serving;
-    const why = state.status === 'LOADING' ? 'it is still loading' : `it failed to load: ${state.error?.message ?? 'unknown reason'}`;
-    throw new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} version ${state.scanned.version} is not available: ${why}`, {
-      model: name,
-      version: state.scanned.version,
-      reason: state.error?.reason,
+  /**
+   * Retires a version that was swapped out or removed: requests that resolved it before the swap enqueue
+   * within the same turn of the event loop, so after one more turn its batcher takes no new work; it
+   * drains what it has, and then the backend unloads it (its memory comes back).
+   */
+  async retire(serving: ServingModel): Promise<void> {
+    const internals = this.internals.get(serving);
+    if (!internals) return;
+    this.internals.delete(serving);
+    await new Promise((resolve) => setImmediate(resolve));
+    await internals.stop();
+    await this.backend.unload(internals.backendKey);
+  }
+
+  /** Stops taking work; with `drain` (default) finishes what is queued; then closes the backend. */
+  async close({ drain = true }: { drain?: boolean } = {}): Promise<void> {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    const schedulers = [...this.models.values()].flatMap((model) => [...model.versions.values()].flatMap((v) => (v.serving ? [v.serving.scheduler] : [])));
+    await Promise.all(schedulers.map((scheduler) => scheduler.close({ drain })));
+    await this.backend.close();
+  }
+
+  // A request that resolved a version before it was swapped out, but reached its batcher only after the
+  // drain began (one request's later field): the replacement of the same version takes it when it reads
+  // and answers the same tensors; otherwise the caller learns the version went away.
+  private lateArrival(stopped: ServingModel, items: readonly ItemFeeds[]): Promise<ItemOutputs>[] {
+    const current = this.models.get(stopped.name)?.versions.get(stopped.version)?.serving;
+    if (current && current !== stopped && sameInterface(current.manifest, stopped.manifest)) return current.infer(items);
+    const error = new GatewayError('MODEL_UNAVAILABLE', `model "${stopped.name}" version ${stopped.version} was unloaded while this request was under way; retry`, {
+      model: stopped.name,
+      version: stopped.version,
     });
+    return items.map(() => Promise.reject(error));
   }
 }
 
@@ -323,6 +331,22 @@ export class ModelRegistry {
 
 export function keyOf(name: string, version: number): string {
   return `${name}@${version}`;
+}
+
+function servingOf(name: string, state: VersionEntry): ServingModel {
+  if (state.serving) return state.serving;
+  const why = state.status === 'LOADING' ? 'it is still loading' : `it failed to load: ${state.error?.message ?? 'unknown reason'}`;
+  throw new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} version ${state.version} is not available: ${why}`, {
+    model: name,
+    version: state.version,
+    reason: state.error?.reason,
+  });
+}
+
+// Two manifests that feed and read the graph alike, so an item encoded for one fits the other.
+function sameInterface(a: ModelManifest, b: ModelManifest): boolean {
+  const shape = (m: ModelManifest) => JSON.stringify([m.task, m.inputs, m.outputs, m.features, m.labels, m.tokenizer]);
+  return shape(a) === shape(b);
 }
 
 // Checks every item against the manifest's inputs before it may join a batch; tasks validate user

@@ -66,7 +66,8 @@ export function scanRepository(root: string): ScannedModel[] {
     .map((name) => scanModel(root, name));
 }
 
-function scanModel(root: string, name: string): ScannedModel {
+/** Scans one model folder (which may have gone: then it reads as MANIFEST_MISSING). */
+export function scanModel(root: string, name: string): ScannedModel {
   const dir = join(root, name);
   const manifestPath = join(dir, MANIFEST_FILE);
   const failed = (failure: LoadFailure): ScannedModel => ({ name, dir, versions: [], failure });
@@ -121,6 +122,38 @@ function scanVersion(name: string, dir: string, manifest: ModelManifest, version
     files[key] = found;
   }
   return { version, onnxPath, files };
+}
+
+/**
+ * What the files a model loads from look like now (size, mtime and inode of model.json, each version's
+ * model.onnx and extra files): a write, a replacement (a rename gives a new inode) or a removal changes
+ * it. `model` covers the whole model, `versions` each version (a manifest change changes them all).
+ */
+export interface Fingerprint {
+  readonly model: string;
+  readonly versions: ReadonlyMap<number, string>;
+}
+
+export function fingerprint(model: ScannedModel): Fingerprint {
+  const manifest = fileStamp(join(model.dir, MANIFEST_FILE));
+  const versions = new Map<number, string>();
+  for (const version of model.versions) {
+    const files = Object.keys(version.files)
+      .sort()
+      .map((key) => `${key}=${fileStamp(version.files[key])}`);
+    versions.set(version.version, [manifest, fileStamp(version.onnxPath), ...files].join(' '));
+  }
+  const parts = [manifest, model.failure?.reason ?? '', ...[...versions].map(([version, stamp]) => `${version}{${stamp}}`)];
+  return { model: parts.join(' '), versions };
+}
+
+function fileStamp(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+  } catch {
+    return 'missing';
+  }
 }
 
 // Folders, and symbolic links to folders (deployments often mount models that way).

@@ -2,7 +2,7 @@
  * Cross-checks a manifest against what onnxruntime reports of the loaded graph, so a manifest that
  * contradicts its ONNX file fails at load time with the field at fault, not at the first request.
  */
-import type { TensorMetadata } from '../runtime/worker-protocol.js';
+import type { TensorMetadata } from './backend.js';
 import type { Dimension, ModelManifest } from './manifest.js';
 
 export interface Mismatch {

@@ -3,6 +3,7 @@
  * can run several gateways in one process. The README's "Metrics" section lists every metric.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LifecycleObserver } from '../models/lifecycle.js';
 import type { BatchObserver, ModelRegistry } from '../models/registry.js';
 
 const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
@@ -27,6 +28,8 @@ export class GatewayMetrics {
   readonly rateLimited: Counter<'principal_kind'>;
   readonly requestBodyBytes: Histogram<'principal_kind'>;
   readonly connectionsDropped: Counter;
+  readonly modelLoads: Counter<'model' | 'version' | 'result'>;
+  readonly modelUnloads: Counter<'model' | 'version'>;
   private readonly operationNames = new Set<string>();
 
   constructor(options: GatewayMetricsOptions = {}) {
@@ -88,6 +91,18 @@ export class GatewayMetrics {
       registers,
     });
     this.connectionsDropped = new Counter({ name: 'gateway_connections_dropped_total', help: 'Connections closed on arrival because MAX_CONNECTIONS were open.', registers });
+    this.modelLoads = new Counter({
+      name: 'gateway_model_loads_total',
+      help: 'Model version loads, at start-up and while serving, by model, version (empty: the model as a whole) and result (ok, failed).',
+      labelNames: ['model', 'version', 'result'],
+      registers,
+    });
+    this.modelUnloads = new Counter({
+      name: 'gateway_model_unloads_total',
+      help: 'Model versions unloaded after a replacement, a removal or unloadModel, by model and version.',
+      labelNames: ['model', 'version'],
+      registers,
+    });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 5 });
   }
 
@@ -121,6 +136,12 @@ export class GatewayMetrics {
     onCompute: ({ name, version }, computeMs) => {
       this.compute.observe({ model: name, version: String(version) }, computeMs / 1000);
     },
+  };
+
+  /** The lifecycle's hook: called once per load attempt and per unload. */
+  readonly lifecycleObserver: LifecycleObserver = {
+    onLoad: ({ model, version, result }) => this.modelLoads.inc({ model, version: version === null ? '' : String(version), result }),
+    onUnload: ({ model, version }) => this.modelUnloads.inc({ model, version: String(version) }),
   };
 
   /** Gauges read from the model registry at scrape time. */
@@ -157,11 +178,18 @@ export class GatewayMetrics {
       labelNames: ['state'],
       registers,
       collect() {
-        const pool = models.poolCounters();
-        if (!pool) return;
+        const pool = models.backendCounters();
         this.set({ state: 'busy' }, pool.busyWorkers);
         this.set({ state: 'idle' }, pool.workers - pool.busyWorkers);
         this.set({ state: 'retiring' }, pool.retiringWorkers);
+      },
+    });
+    new Gauge({
+      name: 'gateway_inference_sessions',
+      help: 'Model sessions held by the live inference workers, all together: one per loaded model version in each worker.',
+      registers,
+      collect() {
+        this.set(models.backendCounters().sessions);
       },
     });
   }

@@ -1,14 +1,18 @@
 /**
- * Glue between the scheduler and the pool: stacks a batch of items along the batch dimension, runs it
- * on a worker and splits the outputs back into one result per item.
+ * Glue between the scheduler and an inference backend: stacks a batch of items along the batch
+ * dimension, runs it and splits the outputs back into one result per item.
  */
 import type { BatchRunContext } from '../scheduler/dynamic-batcher.js';
-import type { InferencePool } from './inference-pool.js';
-import { splitRows, stackItems, type ItemFeeds, type ItemOutputs } from './tensor.js';
+import { splitRows, stackItems, type BatchTensors, type ItemFeeds, type ItemOutputs } from './tensor.js';
+
+/** What the runner needs of a backend (the pool, or any `InferenceBackend`). */
+export interface BatchExecutor {
+  run(key: string, feeds: BatchTensors, fetches: readonly string[], signal?: AbortSignal): Promise<{ readonly outputs: BatchTensors; readonly computeMs: number }>;
+}
 
 export interface BatchRunnerOptions {
-  readonly pool: InferencePool;
-  /** `<name>@<version>`, as the pool knows the model. */
+  readonly executor: BatchExecutor;
+  /** The key the executor knows the loaded model by. */
   readonly key: string;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
@@ -17,10 +21,10 @@ export interface BatchRunnerOptions {
 }
 
 export function createBatchRunner(options: BatchRunnerOptions) {
-  const { pool, key, inputNames, outputNames, onCompute } = options;
+  const { executor, key, inputNames, outputNames, onCompute } = options;
   return async (items: readonly ItemFeeds[], context: BatchRunContext): Promise<ItemOutputs[]> => {
     const feeds = stackItems(inputNames, items);
-    const { outputs, computeMs } = await pool.run(key, feeds, outputNames, context.signal);
+    const { outputs, computeMs } = await executor.run(key, feeds, outputNames, context.signal);
     onCompute?.(computeMs, items.length);
     return splitRows(outputs, items.length);
   };

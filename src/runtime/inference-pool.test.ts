@@ -3,26 +3,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
-import { InferencePool } from './inference-pool.js';
+import { InferencePool, type LoadedGraph } from './inference-pool.js';
+import type { InferenceBackend } from '../models/backend.js';
 import { linearModel, slowModel, writeOnnx } from '../../test/support/tiny-models.js';
 
 describe('InferencePool', () => {
   let dir: string;
   let pool: InferencePool;
+  let linear: LoadedGraph;
+  let corruptLoad: Error | null;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pool-'));
     const corrupt = join(dir, 'corrupt.onnx');
     writeFileSync(corrupt, 'this is not an onnx file');
-    pool = new InferencePool({
-      workers: 1,
-      models: [
-        { key: 'linear@1', path: writeOnnx(dir, 'linear', linearModel()) },
-        { key: 'slow@1', path: writeOnnx(dir, 'slow', slowModel(1024, 12)) },
-        { key: 'corrupt@1', path: corrupt },
-      ],
-    });
-    await pool.ready();
+    pool = new InferencePool({ workers: 1 });
+    await pool.start();
+    linear = await pool.load({ key: 'linear@1', path: writeOnnx(dir, 'linear', linearModel()) });
+    await pool.load({ key: 'slow@1', path: writeOnnx(dir, 'slow', slowModel(1024, 12)) });
+    corruptLoad = await pool.load({ key: 'corrupt@1', path: corrupt }).then(
+      () => null,
+      (error: Error) => error,
+    );
   });
 
   afterAll(async () => {
@@ -30,15 +32,17 @@ describe('InferencePool', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('describes every model: inputs and outputs with symbolic dims, or the load error', async () => {
-    const description = await pool.ready();
-    expect(description['linear@1']).toEqual({
-      ok: true,
+  it('is an InferenceBackend', () => {
+    const backend: InferenceBackend = pool;
+    expect(backend.concurrency).toBe(1);
+  });
+
+  it('describes a loaded model (inputs and outputs with symbolic dims), or rejects with the load error', () => {
+    expect(linear).toEqual({
       inputs: [{ name: 'x', type: 'float32', shape: ['batch', 2] }],
       outputs: [{ name: 'y', type: 'float32', shape: ['batch', 3] }],
     });
-    expect(description['corrupt@1'].ok).toBe(false);
-    expect((description['corrupt@1'] as { error: string }).error).toMatch(/protobuf|parse|load/i);
+    expect(corruptLoad?.message).toMatch(/protobuf|parse|load/i);
   });
 
   it('runs a batch in a worker and returns the outputs', async () => {
@@ -86,5 +90,47 @@ describe('InferencePool', () => {
     await expect(pool.run('corrupt@1', { x: { type: 'float32', dims: [1, 2], data: new Float32Array(2) } }, ['y'])).rejects.toThrow(
       'model corrupt@1 is not loaded in this worker',
     );
+  });
+
+  it('unloads a model in every worker: its session is released, and runs of it fail afterwards', async () => {
+    const sessionsBefore = pool.counters().sessions;
+    await pool.load({ key: 'linear@2', path: writeOnnx(dir, 'linear-2', linearModel()) });
+    expect(pool.counters().sessions).toBe(sessionsBefore + 1);
+    const { outputs } = await pool.run('linear@2', { x: { type: 'float32', dims: [1, 2], data: new Float32Array([1, 1]) } }, ['y']);
+    expect(Array.from(outputs.y.data as Float32Array)).toEqual([5, 7, 9]);
+
+    await pool.unload('linear@2');
+    expect(pool.counters().sessions).toBe(sessionsBefore);
+    await expect(pool.run('linear@2', { x: { type: 'float32', dims: [1, 2], data: new Float32Array(2) } }, ['y'])).rejects.toThrow('model linear@2 is not loaded in this worker');
+  });
+
+  it('waits for a running batch of the model before releasing its session', async () => {
+    const width = 512;
+    await pool.load({ key: 'slow@2', path: writeOnnx(dir, 'slow-2', slowModel(width, 12)) });
+    const sessionsWithSlow = pool.counters().sessions;
+    const running = pool.run('slow@2', { x: { type: 'float32', dims: [width, width], data: new Float32Array(width * width).fill(0.5) } }, ['y']);
+    const unloading = pool.unload('slow@2');
+    const { outputs } = await running;
+    expect(outputs.y.dims).toEqual([width, width]);
+    await unloading;
+    expect(pool.counters().sessions).toBe(sessionsWithSlow - 1);
+  });
+
+  it('holds one session per loaded model across many load and unload cycles, in every worker', async () => {
+    const two = new InferencePool({ workers: 2 });
+    try {
+      await two.start();
+      const path = writeOnnx(dir, 'cycled', linearModel());
+      await two.load({ key: 'kept', path });
+      for (let cycle = 0; cycle < 20; cycle += 1) {
+        await two.load({ key: `cycled#${cycle}`, path });
+        if (cycle > 0) await two.unload(`cycled#${cycle - 1}`);
+        expect(two.counters().sessions).toBe(2 * 2);
+      }
+      await two.unload('cycled#19');
+      expect(two.counters()).toMatchObject({ workers: 2, sessions: 2 });
+    } finally {
+      await two.close();
+    }
   });
 });

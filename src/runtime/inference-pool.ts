@@ -1,6 +1,9 @@
 /**
- * The pool of inference worker threads. Every worker loads every model's session at start, so any idle
- * worker can take any batch; batches travel as transferred buffers both ways.
+ * The pool of inference worker threads, the local inference backend (`InferenceBackend` in
+ * src/models/backend.ts, satisfied structurally: this layer imports nothing from models/). Every worker
+ * holds a session of every loaded model, so any idle worker can take any batch; models are loaded (and
+ * unloaded) in every worker at run time, and a replacement worker starts with the models loaded then.
+ * Batches travel as transferred buffers both ways.
  *
  * Written by hand rather than with piscina for one reason: a batch that times out must give its worker
  * up, and terminating a worker thread while onnxruntime-node is inside `session.run` aborts the whole
@@ -14,12 +17,11 @@ import { Worker } from 'node:worker_threads';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { SessionSettings } from './session-options.js';
 import type { BatchTensors, TypedArray } from './tensor.js';
-import type { DescribeResult, FromWorker, RunResult, RunTask, ToWorker, WorkerInit, WorkerModel } from './worker-protocol.js';
+import type { FromWorker, ModelDescription, RunResult, RunTask, TensorMetadata, ToWorker, WorkerInit, WorkerModel } from './worker-protocol.js';
 
 // --- public types --------------------------------------------------------------------------------
 
 export interface InferencePoolOptions {
-  readonly models: readonly WorkerModel[];
   /** Worker threads. @default one less than the CPU count, at least 1 (the main thread serves HTTP) */
   readonly workers?: number;
   /** Per-session operator threads. @default 1 */
@@ -40,6 +42,14 @@ export interface PoolCounters {
   readonly retiringWorkers: number;
   /** Workers started to replace a retired or crashed one, since start. */
   readonly replacedWorkers: number;
+  /** Sessions held by the live workers, all together (one per loaded model in each). */
+  readonly sessions: number;
+}
+
+/** A loaded model's graph: its inputs and outputs as onnxruntime reports them. */
+export interface LoadedGraph {
+  readonly inputs: readonly TensorMetadata[];
+  readonly outputs: readonly TensorMetadata[];
 }
 
 export function defaultWorkerCount(): number {
@@ -65,38 +75,69 @@ interface Slot {
   ready: boolean;
   current: Job | null;
   retiring: boolean;
+  /** Sessions the worker said it holds. */
+  sessions: number;
+  /** Replies awaited from this worker (load, unload), by message id; settled with undefined if it goes. */
+  readonly replies: Map<number, (reply: FromWorker | undefined) => void>;
 }
 
 export class InferencePool {
   readonly size: number;
-  private readonly init: WorkerInit;
+  private readonly session: SessionSettings;
+  /** The models every worker must hold: a new worker starts with these. */
+  private readonly models = new Map<string, WorkerModel>();
   private readonly slots = new Set<Slot>();
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closing = false;
   private replaced = 0;
-  private readonly readiness: Promise<DescribeResult>;
-  private resolveReady!: (description: DescribeResult) => void;
+  private starting: Promise<void> | null = null;
+  private resolveReady!: () => void;
   private rejectReady!: (error: Error) => void;
-  private description: DescribeResult | null = null;
   private readyWorkers = 0;
 
-  constructor(options: InferencePoolOptions) {
+  constructor(options: InferencePoolOptions = {}) {
     this.size = options.workers ?? defaultWorkerCount();
     if (!Number.isInteger(this.size) || this.size < 1) throw new TypeError(`workers must be a positive integer, but got ${String(options.workers)}`);
-    const session: SessionSettings = { intraOpThreads: options.intraOpThreads ?? 1 };
-    this.init = { models: options.models, session };
-    this.readiness = new Promise((resolve, reject) => {
-      this.resolveReady = resolve;
-      this.rejectReady = reject;
-    });
-    this.readiness.catch(() => {}); // observed through ready()
-    for (let i = 0; i < this.size; i += 1) this.spawn();
+    this.session = { intraOpThreads: options.intraOpThreads ?? 1 };
   }
 
-  /** Resolves once every worker has loaded the models, with each model's inputs/outputs or load error. */
-  ready(): Promise<DescribeResult> {
-    return this.readiness;
+  /** Batches that may run at once: one per worker. */
+  get concurrency(): number {
+    return this.size;
+  }
+
+  /** Starts the workers (once); rejects when one cannot even start. Building a pool starts nothing. */
+  start(): Promise<void> {
+    this.starting ??= new Promise<void>((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+      for (let i = 0; i < this.size; i += 1) this.spawn();
+    });
+    return this.starting;
+  }
+
+  /** Loads a model in every worker; resolves with its graph, or rejects with onnxruntime's reason. */
+  async load(model: WorkerModel): Promise<LoadedGraph> {
+    await this.start();
+    if (this.closing) throw new GatewayError('SHUTTING_DOWN', 'the inference pool is shutting down');
+    this.models.set(model.key, model);
+    const replies = await Promise.all([...this.slots].filter((slot) => !slot.retiring).map((slot) => this.ask(slot, { kind: 'load', id: this.nextId++, model })));
+    const descriptions = replies.flatMap((reply) => (reply?.kind === 'loaded' ? [reply.description] : []));
+    const failed = descriptions.find((description): description is Extract<ModelDescription, { ok: false }> => !description.ok);
+    const loaded = descriptions.find((description): description is Extract<ModelDescription, { ok: true }> => description.ok);
+    if (failed || !loaded) {
+      await this.unload(model.key);
+      throw new Error(failed ? failed.error : 'no inference worker was left to load it');
+    }
+    return { inputs: loaded.inputs, outputs: loaded.outputs };
+  }
+
+  /** Releases a model's session in every worker (each waits for its runs of it to finish). */
+  async unload(key: string): Promise<void> {
+    if (!this.models.delete(key)) return;
+    // Retiring workers are left out: they release everything when their stuck run returns.
+    await Promise.all([...this.slots].filter((slot) => !slot.retiring).map((slot) => this.ask(slot, { kind: 'unload', id: this.nextId++, key })));
   }
 
   /** Runs one batch of model `key`. The input buffers are transferred (unusable afterwards). */
@@ -129,7 +170,16 @@ export class InferencePool {
       if (slot.retiring) retiring += 1;
       else if (slot.current) busy += 1;
     }
-    return { workers: this.slots.size - retiring, busyWorkers: busy, queuedBatches: this.queue.length, retiringWorkers: retiring, replacedWorkers: this.replaced };
+    let sessions = 0;
+    for (const slot of this.slots) if (!slot.retiring) sessions += slot.sessions;
+    return {
+      workers: this.slots.size - retiring,
+      busyWorkers: busy,
+      queuedBatches: this.queue.length,
+      retiringWorkers: retiring,
+      replacedWorkers: this.replaced,
+      sessions,
+    };
   }
 
   /** Lets queued and running batches finish, then shuts every worker down. */
@@ -146,10 +196,11 @@ export class InferencePool {
     await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   }
 
-  // Starts a worker and wires its messages.
+  // Starts a worker with the models loaded now, and wires its messages.
   private spawn(): void {
-    const worker = new Worker(workerEntry(), { workerData: this.init, name: 'inference' });
-    const slot: Slot = { worker, ready: false, current: null, retiring: false };
+    const init: WorkerInit = { models: [...this.models.values()], session: this.session };
+    const worker = new Worker(workerEntry(), { workerData: init, name: 'inference' });
+    const slot: Slot = { worker, ready: false, current: null, retiring: false, sessions: 0, replies: new Map() };
     this.slots.add(slot);
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error) => this.onWorkerGone(slot, error));
@@ -159,10 +210,16 @@ export class InferencePool {
   private onMessage(slot: Slot, message: FromWorker): void {
     if (message.kind === 'ready') {
       slot.ready = true;
-      this.description ??= message.description;
+      slot.sessions = Object.values(message.description).filter((description) => description.ok).length;
       this.readyWorkers += 1;
-      if (this.readyWorkers === this.size) this.resolveReady(this.description);
+      if (this.readyWorkers === this.size) this.resolveReady();
       this.pump();
+      return;
+    }
+    if (message.kind === 'loaded' || message.kind === 'unloaded') {
+      slot.sessions = message.sessions;
+      slot.replies.get(message.id)?.(message);
+      slot.replies.delete(message.id);
       return;
     }
     const job = slot.current;
@@ -178,6 +235,8 @@ export class InferencePool {
   // A worker crashed or ended: fail its batch, and replace it unless it was meant to go.
   private onWorkerGone(slot: Slot, error: Error): void {
     if (!this.slots.delete(slot)) return;
+    for (const reply of slot.replies.values()) reply(undefined);
+    slot.replies.clear();
     const job = slot.current;
     if (job) this.settle(job, () => job.reject(new GatewayError('INFERENCE_FAILED', `the inference worker failed: ${error.message}`)));
     if (!slot.ready && !slot.retiring) {
@@ -189,6 +248,14 @@ export class InferencePool {
       this.replaced += 1;
       this.spawn();
     }
+  }
+
+  // Sends a worker a message that gets a reply; undefined when the worker goes away first.
+  private ask(slot: Slot, message: Extract<ToWorker, { id: number }>): Promise<FromWorker | undefined> {
+    return new Promise((resolve) => {
+      slot.replies.set(message.id, resolve);
+      slot.worker.postMessage(message satisfies ToWorker);
+    });
   }
 
   // Gives queued batches to idle workers, oldest first.

@@ -1,45 +1,88 @@
 /**
- * The inference worker thread: loads every model's ONNX session, reports what it loaded, then runs
- * batches on request. `session.run` blocks this thread, never the main one.
+ * The inference worker thread: loads the ONNX sessions it starts with, reports what it loaded, then
+ * runs batches, and loads and releases sessions, on request: it holds one session per loaded model
+ * version. `session.run` blocks this thread, never the main one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sessionOptions } from './session-options.js';
-import type { DescribeResult, FromWorker, RunTask, TensorMetadata, ToWorker, WireTensor, WorkerInit } from './worker-protocol.js';
+import type { DescribeResult, FromWorker, ModelDescription, RunTask, TensorMetadata, ToWorker, WireTensor, WorkerInit, WorkerModel } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const sessions = new Map<string, InferenceSession>();
+// Loads and runs under way, by key: an unload waits for them, so it never releases a session in use
+// nor misses one still being created.
+const loading = new Map<string, Promise<ModelDescription>>();
+const running = new Map<string, Set<Promise<unknown>>>();
 
-const description = await loadAll(init);
-port.postMessage({ kind: 'ready', description } satisfies FromWorker);
-
+// Listening first: a `load` sent while the initial models are still loading is handled, not lost.
 port.on('message', (message: ToWorker) => {
   if (message.kind === 'shutdown') {
     void shutdown();
     return;
   }
-  void run(message.task).then(
+  if (message.kind === 'load') {
+    void loadOne(message.model).then((description) => port.postMessage({ kind: 'loaded', id: message.id, description, sessions: sessions.size } satisfies FromWorker));
+    return;
+  }
+  if (message.kind === 'unload') {
+    void unload(message.key).then(() => port.postMessage({ kind: 'unloaded', id: message.id, sessions: sessions.size } satisfies FromWorker));
+    return;
+  }
+  void tracked(message.task.key, run(message.task)).then(
     ({ result, transfer }) => port.postMessage({ kind: 'result', id: message.id, result } satisfies FromWorker, transfer),
     (error: unknown) => port.postMessage({ kind: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies FromWorker),
   );
 });
 
+const description = await loadAll(init);
+port.postMessage({ kind: 'ready', description } satisfies FromWorker);
+
 // Creates every session in parallel; a model that fails to load is reported, not fatal.
-async function loadAll({ models, session }: WorkerInit): Promise<DescribeResult> {
+async function loadAll({ models }: WorkerInit): Promise<DescribeResult> {
   const result: DescribeResult = {};
-  await Promise.all(
-    models.map(async (model) => {
-      try {
-        const loaded = await InferenceSession.create(model.path, sessionOptions(session));
-        sessions.set(model.key, loaded);
-        result[model.key] = { ok: true, inputs: loaded.inputMetadata.map(metadataOf), outputs: loaded.outputMetadata.map(metadataOf) };
-      } catch (error) {
-        result[model.key] = { ok: false, error: error instanceof Error ? error.message : String(error) };
-      }
-    }),
-  );
+  await Promise.all(models.map(async (model) => (result[model.key] = await loadOne(model))));
   return result;
+}
+
+// Creates one session and describes its graph, or says why it could not.
+function loadOne(model: WorkerModel): Promise<ModelDescription> {
+  const load = createSession(model).finally(() => loading.delete(model.key));
+  loading.set(model.key, load);
+  return load;
+}
+
+async function createSession(model: WorkerModel): Promise<ModelDescription> {
+  try {
+    const loaded = await InferenceSession.create(model.path, sessionOptions(init.session));
+    sessions.set(model.key, loaded);
+    return { ok: true, inputs: loaded.inputMetadata.map(metadataOf), outputs: loaded.outputMetadata.map(metadataOf) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+// Releases one session once its load and runs have finished; its native memory goes back.
+async function unload(key: string): Promise<void> {
+  await loading.get(key);
+  await Promise.allSettled(running.get(key) ?? []);
+  const session = sessions.get(key);
+  if (!session) return;
+  sessions.delete(key);
+  await session.release();
+}
+
+function tracked<T>(key: string, promise: Promise<T>): Promise<T> {
+  let runs = running.get(key);
+  if (!runs) running.set(key, (runs = new Set()));
+  runs.add(promise);
+  const done = () => {
+    runs.delete(promise);
+    if (runs.size === 0 && running.get(key) === runs) running.delete(key);
+  };
+  promise.then(done, done);
+  return promise;
 }
 
 // Runs one batch and hands the output buffers back without copying them.

@@ -48,11 +48,21 @@ export interface RunResult {
 
 export type DescribeResult = Record<string, ModelDescription>;
 
-/** Main thread → worker. */
-export type ToWorker = { readonly kind: 'run'; readonly id: number; readonly task: RunTask } | { readonly kind: 'shutdown' };
+/**
+ * Main thread → worker. `load` creates a session at run time (a worker starts with `WorkerInit.models`);
+ * `unload` releases one (`session.release()`), after its runs in this worker have finished.
+ */
+export type ToWorker =
+  | { readonly kind: 'run'; readonly id: number; readonly task: RunTask }
+  | { readonly kind: 'shutdown' }
+  | { readonly kind: 'load'; readonly id: number; readonly model: WorkerModel }
+  | { readonly kind: 'unload'; readonly id: number; readonly key: string };
 
 /** Worker → main thread. */
 export type FromWorker =
   | { readonly kind: 'ready'; readonly description: DescribeResult }
   | { readonly kind: 'result'; readonly id: number; readonly result: RunResult }
-  | { readonly kind: 'error'; readonly id: number; readonly message: string };
+  | { readonly kind: 'error'; readonly id: number; readonly message: string }
+  /** Reply to `load`; `sessions` is how many sessions the worker holds afterwards. */
+  | { readonly kind: 'loaded'; readonly id: number; readonly description: ModelDescription; readonly sessions: number }
+  | { readonly kind: 'unloaded'; readonly id: number; readonly sessions: number };

@@ -25,7 +25,9 @@ import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-li
 import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
 import { RequestLoaders, usePerOperationLoaders } from '../graphql/loaders.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
+import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
+import { InferencePool } from '../runtime/inference-pool.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
 import { RecommendService, prepareRecommenderResources } from '../tasks/recommend/recommend-service.js';
@@ -48,6 +50,8 @@ import { registerTokenLimit } from './token-limit.js';
 export interface Gateway {
   readonly app: FastifyInstance;
   readonly registry: ModelRegistry;
+  /** Loads, replaces and unloads models while serving (MODEL_CONTROL). */
+  readonly lifecycle: ModelLifecycle;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   /** Starts listening (and the metrics listener, if configured); resolves with the GraphQL endpoint's URL. /readyz answers 503 until models are loaded. */
@@ -78,16 +82,23 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const authenticator = createAuthenticator(config.auth, { logger });
   const metrics = new GatewayMetrics();
   const registry = new ModelRegistry({
-    root: config.modelsDir,
-    workers: config.inference.workers,
-    intraOpThreads: config.inference.intraOpThreads,
-    preparers: { recommendation: prepareRecommenderResources, 'text-classification': prepareSentimentResources },
+    backend: new InferencePool({ workers: config.inference.workers, intraOpThreads: config.inference.intraOpThreads }),
     observer: metrics.batchObserver,
+  });
+  const lifecycle = new ModelLifecycle({
+    root: config.modelsDir,
+    registry,
+    preparers: { recommendation: prepareRecommenderResources, 'text-classification': prepareSentimentResources },
+    control: config.models.control,
+    pollSeconds: config.models.pollSeconds,
+    logger,
+    observer: metrics.lifecycleObserver,
   });
   metrics.watchRegistry(registry);
 
   const resolverSchema = await buildGatewaySchema({
     registry,
+    lifecycle,
     predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
     sentiment: new SentimentService(registry, config.models.sentiment, { maxTexts: config.limits.maxTexts }),
     recommend: new RecommendService(registry, config.models.recommender),
@@ -210,6 +221,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   return {
     app,
     registry,
+    lifecycle,
     metrics,
     logger,
     loadModels() {
@@ -217,8 +229,12 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         { auth: authenticator.describe(), introspection: config.auth.introspection, persistedDocuments: persisted.mode, registeredDocuments: persistedDocuments.size },
         `authentication: ${authenticator.describe()}`,
       );
-      loading ??= registry.start().then(
-        () => logModels(logger, registry, config.connections.idleTimeoutMs),
+      loading ??= lifecycle.start().then(
+        () => {
+          logModels(logger, registry, config.connections.idleTimeoutMs);
+          const every = config.models.control === 'poll' ? ` (every ${config.models.pollSeconds} s)` : '';
+          logger.info({ modelControl: config.models.control, pollSeconds: config.models.pollSeconds }, `model control: ${config.models.control}${every}`);
+        },
         (error: unknown) => {
           logger.fatal({ err: error }, 'the model repository could not be loaded');
           throw error;
@@ -240,7 +256,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       closing ??= (async () => {
         logger.info('shutting down: no new connections; answering accepted requests');
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
-        await registry.close({ drain: true });
+        await lifecycle.close({ drain: true });
         await authenticator.close();
         await metricsListener?.close();
         logger.info({ requestsReceived: traffic.received, requestsAnswered: traffic.answered }, 'shutdown complete');

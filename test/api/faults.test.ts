@@ -41,7 +41,7 @@ describe('faults: a stuck model and a corrupt model leave the rest serving', () 
   });
 
   it('fails a stuck run with INFERENCE_TIMEOUT, replaces its worker, and keeps serving', async () => {
-    const pool = () => server.gateway.registry.poolCounters()!;
+    const pool = () => server.gateway.registry.backendCounters();
     const replacedBefore = pool().replacedWorkers;
     const response = await server.gql(`query ($x: [Float!]!) { predict(model: "slow", instances: [{ tensor: $x }]) { values } }`, { x: Array(512).fill(0.01) });
     expect(codesOf(response)).toEqual(['INFERENCE_TIMEOUT']);

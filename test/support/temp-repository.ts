@@ -1,9 +1,9 @@
 /**
  * Builds throwaway model repositories for tests: folders, manifests and ONNX files.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ModelManifestInput } from '../../src/models/manifest.js';
 
 export class TempRepository {
@@ -20,6 +20,12 @@ export class TempRepository {
   version(name: string, version: number, bytes: Uint8Array | string): this {
     mkdirSync(join(this.root, name, String(version)), { recursive: true });
     writeFileSync(join(this.root, name, String(version), 'model.onnx'), bytes);
+    return this;
+  }
+
+  /** Copies bundled models (`models/<name>`) in, so a test may change them while a gateway serves them. */
+  copyBundled(...names: string[]): this {
+    for (const name of names) cpSync(resolve('models', name), join(this.root, name), { recursive: true });
     return this;
   }
 

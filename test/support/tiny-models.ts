@@ -5,11 +5,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphBuilder } from '../../scripts/lib/onnx-graph.js';
 
-/** y = x · W with W = [[1,2,3],[4,5,6]]: input `x` [batch, 2], output `y` [batch, 3]. */
-export function linearModel(): Uint8Array {
+/** y = x · W with W = [[1,2,3],[4,5,6]] (times `scale`): input `x` [batch, 2], output `y` [batch, 3]. */
+export function linearModel(scale = 1): Uint8Array {
   const g = new GraphBuilder('linear');
   g.input('x', 'float32', ['batch', 2]);
-  g.floats('w', [2, 3], [1, 2, 3, 4, 5, 6]);
+  g.floats('w', [2, 3], [1, 2, 3, 4, 5, 6].map((w) => w * scale));
   g.op('MatMul', ['x', 'w'], {}, 'y');
   g.output('y', 'float32', ['batch', 3]);
   return g.encode();

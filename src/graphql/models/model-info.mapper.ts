@@ -20,6 +20,7 @@ export function toModelInfo(info: RegistryModelInfo, counters: Readonly<Record<s
         version: v.version,
         status: v.status,
         error: v.error?.message ?? null,
+        errorCode: v.error?.reason ?? null,
         runs: c?.runs ?? 0,
         items: c?.items ?? 0,
         meanBatchSize: c && c.runs > 0 ? c.items / c.runs : null,

@@ -50,19 +50,25 @@ export class ModelVersionInfo {
   @Field(() => Int, { description: 'The version number: the name of its folder.' })
   version!: number;
 
-  @Field(() => String, { description: 'LOADING, READY or FAILED.' })
+  @Field(() => String, { description: 'LOADING, READY, FAILED, or UNLOADED (only in what unloadModel answers).' })
   status!: string;
 
-  @Field(() => String, { nullable: true, description: 'Why the version failed to load.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the version failed to load; on a READY version, why the latest change to its files was refused (the previous files still serve).',
+  })
   error!: string | null;
 
-  @Field(() => Int, { description: 'ONNX runs since start.' })
+  @Field(() => String, { nullable: true, description: 'Stable reason code of `error`, e.g. ONNX_LOAD_FAILED.' })
+  errorCode!: string | null;
+
+  @Field(() => Int, { description: 'ONNX runs since this version was loaded.' })
   runs!: number;
 
-  @Field(() => Int, { description: 'Items inferred since start.' })
+  @Field(() => Int, { description: 'Items inferred since this version was loaded.' })
   items!: number;
 
-  @Field(() => Float, { nullable: true, description: 'items / runs since start.' })
+  @Field(() => Float, { nullable: true, description: 'items / runs since this version was loaded.' })
   meanBatchSize!: number | null;
 }
 
@@ -79,7 +85,9 @@ export class ModelInfo {
   @Field(() => String, { nullable: true, description: "What the model predicts, in what units, trained on what: the manifest's description." })
   description!: string | null;
 
-  @Field(() => String, { description: 'READY, DEGRADED (some versions failed), FAILED or LOADING.' })
+  @Field(() => String, {
+    description: 'READY, DEGRADED (some versions failed, or a change was refused), FAILED, LOADING, or UNLOADED (only in what unloadModel answers).',
+  })
   status!: string;
 
   @Field(() => String, { nullable: true, description: 'Why the model (or its first failed version) could not load: model, file and field.' })
