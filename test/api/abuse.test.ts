@@ -133,7 +133,7 @@ describe('a corpus of hostile requests in production (issue 14: items 3, 5, 9, 1
   const CASES: Case[] = [
     ['anonymous hash-only replay of an admin introspection (APQ)', () => ({ extensions: { persistedQuery: { version: 1, sha256Hash: introspectionHash } } }), async () => ({}), 401, 'UNAUTHENTICATED'],
     ['a key without admin replaying it', () => ({ extensions: { persistedQuery: { version: 1, sha256Hash: introspectionHash } } }), app, 403, 'FORBIDDEN'],
-    ['mutation { __typename } (no Mutation type)', () => ({ query: 'mutation { __typename }' }), app, 400, 'GRAPHQL_VALIDATION_FAILED'],
+    ['subscription { __typename } (no Subscription type)', () => ({ query: 'subscription { __typename }' }), app, 400, 'GRAPHQL_VALIDATION_FAILED'],
     ['a wrong APQ hash', () => ({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }), app, 400, 'BAD_REQUEST'],
     ['APQ version 2', () => ({ query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: '0'.repeat(64) } } }), app, 400, 'BAD_REQUEST'],
     ['a 1 MB model name', () => ({ query: 'query ($m: String!) { predict(model: $m, instances: [{ features: {} }]) { label } }', variables: { m: huge } }), app, 200, 'MODEL_NOT_FOUND'],
