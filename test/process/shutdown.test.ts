@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '..', '..');
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 const QUERY = JSON.stringify({
   query: 'query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }',
   variables: { i: Array(256).fill({ features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }) },
@@ -28,47 +25,34 @@ function post(port: number): Promise<Outcome> {
 }
 
 describe('graceful shutdown of the real process', () => {
-  let child: ChildProcess | undefined;
-  afterAll(() => child?.kill('SIGKILL'));
+  let gateway: GatewayProcess | undefined;
+  afterAll(() => gateway?.stop());
 
   it('answers every request it accepted after SIGTERM, then exits 0', async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: root,
-      // development, not test: Apollo installs its own signal handlers outside NODE_ENV=test, and they must not interfere.
-      env: { ...process.env, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', INFERENCE_WORKERS: '1', API_KEYS_FILE: '', AUTH_JWT_SECRET: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const logs: Record<string, unknown>[] = [];
-    let buffered = '';
-    child.stdout!.on('data', (chunk) => {
-      buffered += String(chunk);
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line));
-    });
-    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
-    await expect.poll(() => logs.some((l) => String(l.msg).startsWith('ready')), { timeout: 30_000, interval: 50 }).toBe(true);
+    gateway = await startGatewayProcess({ MODEL_CONTROL: 'none' });
+    const { logs, port } = gateway;
     const started = logs.find((l) => l.url)!;
     expect(started.node, 'the start-up log names the Node.js version').toBe(process.version);
-    const port = Number(new URL(String(started.url)).port);
 
     // Steady load from 16 clients; SIGTERM once 60 requests have been answered.
     const outcomes: Outcome[] = [];
     let stop = false;
     let signalled = false;
+    let exited: Promise<number | null> | undefined;
     const client = async () => {
       while (!stop) {
         const outcome = await post(port);
         outcomes.push(outcome);
         if (!signalled && outcomes.filter((o) => o.kind === 'answered').length >= 60) {
           signalled = true;
-          child!.kill('SIGTERM');
+          exited = gateway!.stop();
         }
         if (outcome.kind === 'failed') stop = true; // the server stopped accepting
       }
     };
     await Promise.all(Array.from({ length: 16 }, client));
     const code = await exited;
+    gateway = undefined;
 
     expect(code).toBe(0);
     const answered = outcomes.filter((o) => o.kind === 'answered');
