@@ -28,6 +28,7 @@ import { gcTuningSection } from './sections/gc-tuning.js';
 import { multiModelSection } from './sections/multi-model.js';
 import { nodeRuntimeSection } from './sections/node-runtime.js';
 import { overheadSection } from './sections/overhead.js';
+import { sentimentAttackSection } from './sections/sentiment-attack.js';
 import { startupSection } from './sections/startup.js';
 import { withinRequestSection } from './sections/within-request.js';
 
@@ -44,6 +45,7 @@ export const SECTIONS: readonly Section[] = [
   authorizationSection,
   gcTuningSection,
   nodeRuntimeSection,
+  sentimentAttackSection,
 ];
 
 export const MODES: Record<BenchSettings['mode'], Omit<BenchSettings, 'server'>> = {
