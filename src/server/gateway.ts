@@ -23,10 +23,13 @@ import { useGraphQLObservability } from '../observability/graphql-observability.
 import { RequestLoaders } from '../graphql/loaders.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
 import { ModelRegistry } from '../models/registry.js';
+import { PreprocessPool } from '../runtime/preprocess-pool.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
 import { RecommendService, prepareRecommenderResources } from '../tasks/recommend/recommend-service.js';
 import { SentimentService, prepareSentimentResources } from '../tasks/sentiment/sentiment-service.js';
+import { TEXT_ENCODING_MODULE } from '../tasks/sentiment/text-encoding.handler.js';
+import { TEXT_ENCODING_HANDLER } from '../tasks/sentiment/text-encoding.js';
 import { limitBatchedOperations } from './batch-limit.js';
 import { registerClientRoutes } from './client.routes.js';
 import { registerHealthRoutes } from './health.routes.js';
@@ -37,6 +40,8 @@ import { registerTokenLimit } from './token-limit.js';
 export interface Gateway {
   readonly app: FastifyInstance;
   readonly registry: ModelRegistry;
+  /** The threads that tokenize texts, so input size never costs the main thread. */
+  readonly preprocess: PreprocessPool;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   /** Starts listening; resolves with the GraphQL endpoint's URL. /readyz answers 503 until models are loaded. */
@@ -72,11 +77,16 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     observer: metrics.batchObserver,
   });
   metrics.watchRegistry(registry);
+  const preprocess = new PreprocessPool({
+    handlers: { [TEXT_ENCODING_HANDLER]: TEXT_ENCODING_MODULE },
+    workers: config.preprocess.workers,
+    niceIncrement: config.preprocess.niceIncrement,
+  });
 
   const resolverSchema = await buildGatewaySchema({
     registry,
     predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
-    sentiment: new SentimentService(registry, config.models.sentiment, { maxTexts: config.limits.maxTexts }),
+    sentiment: new SentimentService(registry, config.models.sentiment, preprocess, { maxTexts: config.limits.maxTexts }),
     recommend: new RecommendService(registry, config.models.recommender),
   });
   const permissionOptions = { registry, sentimentModel: config.models.sentiment, recommenderModel: config.models.recommender };
@@ -166,11 +176,12 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   return {
     app,
     registry,
+    preprocess,
     metrics,
     logger,
     loadModels() {
       logger.info({ auth: authenticator.describe(), introspection: config.auth.introspection }, `authentication: ${authenticator.describe()}`);
-      loading ??= registry.start().then(
+      loading ??= Promise.all([registry.start(), preprocess.start()]).then(
         () => logModels(logger, registry),
         (error: unknown) => {
           logger.fatal({ err: error }, 'the model repository could not be loaded');
@@ -188,6 +199,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         logger.info('shutting down: no new connections; answering accepted requests');
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
         await registry.close({ drain: true });
+        await preprocess.close();
         await authenticator.close();
         logger.info({ requestsReceived: traffic.received, requestsAnswered: traffic.answered }, 'shutdown complete');
       })();
