@@ -42,6 +42,10 @@ export function prepareSentimentResources(context: PrepareContext): SentimentRes
 class TextRefusal extends Error {}
 
 export class SentimentService {
+  // A text asked again in one request shares its outputs object (the request's loader infers it
+  // once), so it is decoded once too; entries go with the request's outputs.
+  private readonly decoded = new WeakMap<ItemOutputs, TextSentiment>();
+
   constructor(
     private readonly registry: ModelRegistry,
     private readonly modelName: string,
@@ -80,7 +84,12 @@ export class SentimentService {
     return outcomes.map((outcome, index) => {
       if (outcome instanceof TextRefusal) throw new GatewayError('BAD_USER_INPUT', `${path(index)}: ${outcome.message}`, { path: path(index) });
       if (outcome instanceof Error) throw outcome;
-      return { text: texts[index], ...decodeSentiment(serving.manifest, outcome) };
+      let result = this.decoded.get(outcome);
+      if (!result) {
+        result = { text: texts[index], ...decodeSentiment(serving.manifest, outcome) };
+        this.decoded.set(outcome, result);
+      }
+      return result;
     });
   }
 }
