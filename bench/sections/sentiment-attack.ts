@@ -5,8 +5,9 @@
  * Issue 14 item 2: tokenizing on the main thread let one such request freeze every other client.
  *
  * The attack body is configurable, since the per-operation and per-request character caps may lower
- * what the limits allow: BENCH_ATTACK="texts=256 chars=5000 aliases=16 fields=label,score" (the
- * defaults: a 256 × 5,000-character `texts` variable shared by 16 aliases, 1.28 MB).
+ * what the limits allow: BENCH_ATTACK="texts=256 chars=5000 aliases=16 operations=1 fields=label,score"
+ * (the defaults: a 256 × 5,000-character `texts` variable shared by 16 aliases, 1.28 MB). With
+ * operations=N the body is a batched HTTP array of N such operations, each with texts of its own.
  */
 import type { Section } from '../lib/context.js';
 import { LoadClient } from '../lib/load-client.js';
@@ -28,13 +29,15 @@ export interface AttackShape {
   readonly texts: number;
   readonly chars: number;
   readonly aliases: number;
+  /** Operations in one batched HTTP request (1: a plain request). */
+  readonly operations: number;
   /** The selection of every alias. */
   readonly fields: readonly string[];
 }
 
-export const DEFAULT_ATTACK: AttackShape = { texts: 256, chars: 5_000, aliases: 16, fields: ['label', 'score'] };
+export const DEFAULT_ATTACK: AttackShape = { texts: 256, chars: 5_000, aliases: 16, operations: 1, fields: ['label', 'score'] };
 
-/** Reads `BENCH_ATTACK` ("texts=256 chars=5000 aliases=16 fields=label,score"; any subset). */
+/** Reads `BENCH_ATTACK` ("texts=256 chars=5000 aliases=16 operations=1 fields=label,score"; any subset). */
 export function attackFromEnv(text = process.env.BENCH_ATTACK ?? ''): AttackShape {
   const shape: { -readonly [K in keyof AttackShape]: AttackShape[K] } = { ...DEFAULT_ATTACK };
   for (const part of text.split(/\s+/).filter(Boolean)) {
@@ -44,20 +47,21 @@ export function attackFromEnv(text = process.env.BENCH_ATTACK ?? ''): AttackShap
       continue;
     }
     const number = Number(value);
-    if ((key !== 'texts' && key !== 'chars' && key !== 'aliases') || !Number.isInteger(number) || number < 1) {
-      throw new Error(`BENCH_ATTACK must hold texts=N, chars=N, aliases=N or fields=a,b with positive integers, but got "${part}"`);
+    if ((key !== 'texts' && key !== 'chars' && key !== 'aliases' && key !== 'operations') || !Number.isInteger(number) || number < 1) {
+      throw new Error(`BENCH_ATTACK must hold texts=N, chars=N, aliases=N, operations=N or fields=a,b with positive integers, but got "${part}"`);
     }
     shape[key] = number;
   }
   return shape;
 }
 
-/** The attack's JSON body: one `texts` variable of distinct English-like texts, shared by every alias. */
+/** The attack's JSON body: per operation, one `texts` variable of distinct English-like texts, shared by every alias. */
 export function attackBody(shape: AttackShape): string {
   const selection = shape.fields.join(' ');
   const aliases = Array.from({ length: shape.aliases }, (_, i) => `a${i}: classifySentiments(texts: $texts) { ${selection} }`).join(' ');
-  const texts = Array.from({ length: shape.texts }, (_, i) => reviewText(i, shape.chars));
-  return body(`query Attack($texts: [String!]!) { ${aliases} }`, { texts });
+  const query = `query Attack($texts: [String!]!) { ${aliases} }`;
+  const operation = (o: number) => ({ query, variables: { texts: Array.from({ length: shape.texts }, (_, i) => reviewText(o * shape.texts + i, shape.chars)) } });
+  return shape.operations === 1 ? body(query, operation(0).variables) : JSON.stringify(Array.from({ length: shape.operations }, (_, o) => operation(o)));
 }
 
 const WORDS = 'the movie was not good at all but the acting was REALLY wonderful and I loved the ending , though the plot felt slow and somewhat boring . never again ! what a great film , very bad sound'.split(' ');
@@ -71,6 +75,11 @@ function reviewText(seed: number, chars: number): string {
     text += ` ${WORDS[state % WORDS.length]}`;
   }
   return text.slice(0, chars);
+}
+
+function describeAttack(shape: AttackShape): string {
+  const each = `${shape.texts} texts × ${shape.chars} characters shared by ${shape.aliases} alias${shape.aliases === 1 ? '' : 'es'} selecting { ${shape.fields.join(' ')} }`;
+  return shape.operations === 1 ? each : `a batched request of ${shape.operations} operations, each ${each}`;
 }
 
 // Latencies of a client that got no answer in the window arrive as null (NaN through IPC).
@@ -99,7 +108,7 @@ export const sentimentAttackSection: Section = {
     const probeSpec: LoadSpec = { origin: server.origin, connections: 1, durationSec, overallRate: PROBE_RATE, requests: [{ method: 'GET', path: '/healthz' }], expect: 'status', openLoop: true };
     const attackSpec: LoadSpec = { origin: server.origin, connections: 1, durationSec, requests: [graphqlPost(attack, ctx.key.headers)] };
     const attacker = await LoadClient.start();
-    ctx.log(`  attack: ${shape.texts} texts × ${shape.chars} characters shared by ${shape.aliases} aliases selecting { ${shape.fields.join(' ')} }, ${(attack.length / 1e6).toFixed(2)} MB`);
+    ctx.log(`  attack: ${describeAttack(shape)}, ${(attack.length / 1e6).toFixed(2)} MB`);
 
     const measure = async (withAttack: boolean): Promise<Round> => {
       if (ctx.settings.warmupSec > 0) await ctx.load.run(irisSpec(ctx.settings.warmupSec));
@@ -159,7 +168,7 @@ export const sentimentAttackSection: Section = {
         met: checkGoal(healthP99, goal),
       },
       { name: 'event-loop delay p99 under attack', description: "nodejs_eventloop_lag_p99_seconds over the attacked window (includes the monitor's 10 ms resolution)", value: median(attacked.map((r) => r.eventLoopP99Ms)), unit: 'ms' },
-      { name: 'attack body', description: `${shape.texts} texts × ${shape.chars} characters, ${shape.aliases} aliases, { ${shape.fields.join(' ')} }`, value: attack.length / 1e6, unit: 'MB' },
+      { name: 'attack body', description: describeAttack(shape), value: attack.length / 1e6, unit: 'MB' },
     ];
     const throughput = pairedRatio(attacked.map((r) => r.iris.throughput), quiet.map((r) => r.iris.throughput));
     const health = pairedRatio(attacked.map((r) => r.probe.latencyMs.p99), quiet.map((r) => r.probe.latencyMs.p99));
