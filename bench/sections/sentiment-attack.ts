@@ -8,6 +8,8 @@
  * what the limits allow: BENCH_ATTACK="texts=256 chars=5000 aliases=16 operations=1 fields=label,score"
  * (the defaults: a 256 × 5,000-character `texts` variable shared by 16 aliases, 1.28 MB). With
  * operations=N the body is a batched HTTP array of N such operations, each with texts of its own.
+ * With nice=N the section starts a gateway of its own with PREPROCESS_NICE=N (0: the tokenizing
+ * threads compete with the main thread on equal terms).
  */
 import type { Section } from '../lib/context.js';
 import { LoadClient } from '../lib/load-client.js';
@@ -33,6 +35,8 @@ export interface AttackShape {
   readonly operations: number;
   /** The selection of every alias. */
   readonly fields: readonly string[];
+  /** PREPROCESS_NICE of a gateway started for the section; absent: the shared one, with its default. */
+  readonly nice?: number;
 }
 
 export const DEFAULT_ATTACK: AttackShape = { texts: 256, chars: 5_000, aliases: 16, operations: 1, fields: ['label', 'score'] };
@@ -47,8 +51,12 @@ export function attackFromEnv(text = process.env.BENCH_ATTACK ?? ''): AttackShap
       continue;
     }
     const number = Number(value);
+    if (key === 'nice' && Number.isInteger(number) && number >= 0 && number <= 19) {
+      shape.nice = number;
+      continue;
+    }
     if ((key !== 'texts' && key !== 'chars' && key !== 'aliases' && key !== 'operations') || !Number.isInteger(number) || number < 1) {
-      throw new Error(`BENCH_ATTACK must hold texts=N, chars=N, aliases=N, operations=N or fields=a,b with positive integers, but got "${part}"`);
+      throw new Error(`BENCH_ATTACK must hold texts=N, chars=N, aliases=N, operations=N (positive integers), nice=0-19 or fields=a,b, but got "${part}"`);
     }
     shape[key] = number;
   }
@@ -79,7 +87,8 @@ function reviewText(seed: number, chars: number): string {
 
 function describeAttack(shape: AttackShape): string {
   const each = `${shape.texts} texts × ${shape.chars} characters shared by ${shape.aliases} alias${shape.aliases === 1 ? '' : 'es'} selecting { ${shape.fields.join(' ')} }`;
-  return shape.operations === 1 ? each : `a batched request of ${shape.operations} operations, each ${each}`;
+  const request = shape.operations === 1 ? each : `a batched request of ${shape.operations} operations, each ${each}`;
+  return shape.nice === undefined ? request : `${request}; PREPROCESS_NICE=${shape.nice}`;
 }
 
 // Latencies of a client that got no answer in the window arrive as null (NaN through IPC).
@@ -99,8 +108,9 @@ export const sentimentAttackSection: Section = {
   title: '10. A large sentiment request, back to back: /healthz and other clients, with and without it',
   needsHeavyModel: false,
   async run(ctx) {
-    const server = await ctx.mainServer();
     const shape = attackFromEnv();
+    const own = shape.nice === undefined ? null : await ctx.startGateway(`attack-nice-${shape.nice}`, { env: { PREPROCESS_NICE: String(shape.nice) } });
+    const server = own ?? (await ctx.mainServer());
     const attack = attackBody(shape);
     const durationSec = Math.max(ctx.settings.durationSec, MIN_WINDOW_SEC);
     const iris = graphqlPost(irisPredict(1), ctx.key.headers);
@@ -138,6 +148,7 @@ export const sentimentAttackSection: Section = {
       }
     } finally {
       await attacker.stop();
+      await own?.stop();
     }
 
     const probeSample = (r: Round): Sample => ({ throughput: r.probe.responsesPerSec, requestsPerSec: r.probe.responsesPerSec, latencyMs: r.probe.latencyMs, extra: { eventLoopP99Ms: r.eventLoopP99Ms, unanswered: r.probe.unanswered ?? 0 } });
