@@ -29,6 +29,7 @@ import { multiModelSection } from './sections/multi-model.js';
 import { nodeRuntimeSection } from './sections/node-runtime.js';
 import { overheadSection } from './sections/overhead.js';
 import { restBaselineSection } from './sections/rest-baseline.js';
+import { sentimentAttackSection } from './sections/sentiment-attack.js';
 import { startupSection } from './sections/startup.js';
 import { withinRequestSection } from './sections/within-request.js';
 
@@ -46,6 +47,7 @@ export const SECTIONS: readonly Section[] = [
   gcTuningSection,
   nodeRuntimeSection,
   restBaselineSection,
+  sentimentAttackSection,
 ];
 
 export const MODES: Record<BenchSettings['mode'], Omit<BenchSettings, 'server'>> = {

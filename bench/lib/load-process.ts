@@ -12,6 +12,7 @@ interface RunMessage {
 }
 
 async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.openLoop) return runOpenLoop(spec);
   let responses = 0;
   let failures = 0;
   let failureSample: string | undefined;
@@ -52,6 +53,70 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     elapsedSec,
     responsesPerSec: responses / elapsedSec,
     latencyMs: summariseLatencies(latencies),
+  };
+}
+
+// Sends one request every 1/overallRate s, each on its own, and times each from when it was sent.
+async function runOpenLoop(spec: LoadSpec): Promise<LoadResult> {
+  const rate = spec.overallRate;
+  if (!(rate !== undefined && rate > 0)) throw new Error(`an open-loop probe must have a positive overallRate, but got ${String(rate)}`);
+  const checkGraphQL = (spec.expect ?? 'graphql') === 'graphql';
+  const latencies: number[] = [];
+  /** Sent and not yet answered: id → when it was sent. */
+  const outstanding = new Map<number, number>();
+  let nextId = 0;
+  let responses = 0;
+  let failures = 0;
+  let failureSample: string | undefined;
+  const send = async (request: LoadSpec['requests'][number]) => {
+    const id = nextId++;
+    const sentAt = performance.now();
+    outstanding.set(id, sentAt);
+    try {
+      const response = await fetch(`${spec.origin}${request.path}`, {
+        method: request.method,
+        headers: { ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
+      const text = await response.text();
+      if (!outstanding.delete(id)) return; // the run ended first and counted it
+      latencies.push(performance.now() - sentAt);
+      if (response.status === 200 && (!checkGraphQL || !text.includes('"errors"'))) responses += 1;
+      else {
+        failures += 1;
+        failureSample ??= `HTTP ${response.status}: ${text.slice(0, 500)}`;
+      }
+    } catch (error) {
+      if (!outstanding.delete(id)) return;
+      failures += 1;
+      failureSample ??= String(error);
+    }
+  };
+  const started = performance.now();
+  const intervalMs = 1000 / rate;
+  const total = Math.floor(spec.durationSec * rate);
+  for (let i = 0; i < total; i += 1) {
+    const scheduledAt = started + i * intervalMs;
+    const wait = scheduledAt - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    void send(spec.requests[i % spec.requests.length]);
+  }
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + spec.durationSec * 1000 - performance.now())));
+  const ended = performance.now();
+  // Unanswered at the end: each counts with the time it has waited so far (a lower bound).
+  for (const sentAt of outstanding.values()) latencies.push(ended - sentAt);
+  const unanswered = outstanding.size;
+  outstanding.clear();
+  const elapsedSec = (ended - started) / 1000;
+  return {
+    responses,
+    failures,
+    ...(failureSample !== undefined ? { failureSample } : {}),
+    connectionErrors: 0,
+    elapsedSec,
+    responsesPerSec: responses / elapsedSec,
+    latencyMs: summariseLatencies(latencies),
+    unanswered,
   };
 }
 

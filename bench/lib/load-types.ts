@@ -20,6 +20,13 @@ export interface LoadSpec {
   readonly overallRate?: number;
   /** `graphql` (default): a success is HTTP 200 with no `errors` in the body; `status`: HTTP 200 only. */
   readonly expect?: 'graphql' | 'status';
+  /**
+   * With `overallRate`: send each request on schedule, whether or not earlier ones were answered (an
+   * open-loop probe). A closed loop (autocannon's way) sends nothing while the server stalls, so the
+   * stall never shows in its latencies. Requests still unanswered at the end count with the time they
+   * waited, and in `unanswered`.
+   */
+  readonly openLoop?: boolean;
 }
 
 export interface LoadResult {
@@ -33,4 +40,6 @@ export interface LoadResult {
   readonly responsesPerSec: number;
   /** Per-response latency from the client's side, in ms (exact, not bucketed). */
   readonly latencyMs: LatencySummary;
+  /** Open-loop probes only: requests sent but not answered by the end of the run. */
+  readonly unanswered?: number;
 }

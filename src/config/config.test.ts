@@ -34,6 +34,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MODEL_POLL_SECONDS: '0' })).toThrow('MODEL_POLL_SECONDS: must be positive, but got "0"');
   });
 
+  it('reads the preprocessing threads and their nice increment (default: one thread, 10 lower)', () => {
+    expect(loadConfig({}).preprocess).toEqual({ workers: 1, niceIncrement: 10 });
+    expect(loadConfig({ PREPROCESS_WORKERS: '3', PREPROCESS_NICE: '0' }).preprocess).toEqual({ workers: 3, niceIncrement: 0 });
+    expect(() => loadConfig({ PREPROCESS_NICE: '20' })).toThrow('PREPROCESS_NICE: must be 0-19, but got "20"');
+    expect(() => loadConfig({ PREPROCESS_WORKERS: '0' })).toThrow('PREPROCESS_WORKERS: must be positive, but got "0"');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(4000);
   });

@@ -48,6 +48,10 @@ const EnvSchema = z.object({
   INFERENCE_WORKERS: positiveInt().optional(),
   /** Operator threads per ONNX session. */
   INFERENCE_THREADS: positiveInt().default(1),
+  /** Preprocessing worker threads (tokenizing texts off the main thread). */
+  PREPROCESS_WORKERS: positiveInt().default(1),
+  /** Nice value added to the preprocessing threads (Linux), so the main thread and inference win the CPU. */
+  PREPROCESS_NICE: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be 0-19').max(19, 'must be 0-19').default(10),
   /** Instances one predict call may carry. */
   MAX_INSTANCES: positiveInt().default(1024),
   /** Texts one classifySentiments call may carry. */
@@ -156,6 +160,8 @@ export interface Config {
   readonly modelsDir: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly inference: { readonly workers?: number; readonly intraOpThreads: number };
+  /** Threads that tokenize texts off the main thread, and how much lower their priority is. */
+  readonly preprocess: { readonly workers: number; readonly niceIncrement: number };
   readonly limits: {
     readonly maxInstances: number;
     readonly maxTexts: number;
@@ -219,6 +225,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     modelsDir: resolve(e.MODELS_DIR),
     logLevel: e.LOG_LEVEL,
     inference: { workers: e.INFERENCE_WORKERS, intraOpThreads: e.INFERENCE_THREADS },
+    preprocess: { workers: e.PREPROCESS_WORKERS, niceIncrement: e.PREPROCESS_NICE },
     limits: {
       maxInstances: e.MAX_INSTANCES,
       maxTexts: e.MAX_TEXTS,

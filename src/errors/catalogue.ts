@@ -34,12 +34,17 @@ export const ERROR_CATALOGUE = {
     meaning: '`loadModel` / `unloadModel` while `MODEL_CONTROL=none`: the repository is read at start-up only; set `MODEL_CONTROL` to `poll` or `explicit`.',
   },
   // --- inference ---------------------------------------------------------------------------------
-  OVERLOADED: { status: 503, area: 'inference', meaning: "The model's queue is full (`maxQueueSize`); retry later." },
+  OVERLOADED: { status: 503, area: 'inference', meaning: "The model's queue (`maxQueueSize`) or the preprocessing queue is full; retry later." },
   INFERENCE_FAILED: { status: 500, area: 'inference', meaning: 'The ONNX run failed; only the callers in that batch get this error.' },
   INFERENCE_TIMEOUT: {
     status: 504,
     area: 'inference',
     meaning: "The batch did not finish within the model's `timeoutMs`; its worker thread is replaced.",
+  },
+  PREPROCESSING_FAILED: {
+    status: 500,
+    area: 'inference',
+    meaning: 'Preparing inputs off the main thread (tokenizing texts) failed; only the call whose inputs were being prepared gets this error.',
   },
   SHUTTING_DOWN: { status: 503, area: 'server', meaning: 'The server is stopping and accepts no new inference work.' },
   // --- auth --------------------------------------------------------------------------------------

@@ -15,10 +15,14 @@ import type { ItemFeeds, ItemOutputs } from '../runtime/tensor.js';
 /** Codes with which a batcher refuses an item before it runs (queue full, stopping, invalid item). */
 const REFUSED_BEFORE_RUNNING = new Set(['OVERLOADED', 'SHUTTING_DOWN', 'BAD_USER_INPUT']);
 
+/** Turns keys into items (e.g. texts into token tensors, off the main thread); an Error refuses that key alone. */
+export type KeyEncoder = (keys: readonly string[]) => Promise<(ItemFeeds | Error)[]>;
+
 export class RequestLoaders {
   // Keyed by call, not by item: a 256-instance predict is one DataLoader key (one promise, one
   // bookkeeping entry), and the batch function flattens the tick's calls into one batcher call.
   private readonly byModel = new Map<string, DataLoader<readonly ItemFeeds[], ItemOutputs[]>>();
+  private readonly keyedByModel = new Map<string, DataLoader<string, ItemOutputs>>();
   private readonly runByModel = new Map<string, number>();
 
   /** `facts`, when given, learns how many items went to which model (for the request's log line). */
@@ -27,7 +31,28 @@ export class RequestLoaders {
   /** Infers `items` on `serving`, batched with every other call of this tick; one result per item. */
   async infer(serving: ServingModel, items: readonly ItemFeeds[]): Promise<ItemOutputs[]> {
     this.facts?.addModelItems(serving.key, items.length);
-    return this.loaderFor(serving).load(items);
+    let loader = this.byModel.get(serving.key);
+    if (!loader) {
+      loader = new DataLoader(this.callsOn(serving), { cache: false });
+      this.byModel.set(serving.key, loader);
+    }
+    return loader.load(items);
+  }
+
+  /**
+   * Infers one item per key on `serving`, the keys of every call of this tick encoded together by
+   * `encode` (the first call's encoder serves the model for the whole operation). A key asked again in
+   * the same operation (sixteen aliases sharing one `texts` variable) is encoded and inferred once.
+   * One outcome per key: its outputs, or the Error that refused or failed it.
+   */
+  inferKeyed(serving: ServingModel, keys: readonly string[], encode: KeyEncoder): Promise<(ItemOutputs | Error)[]> {
+    this.facts?.addModelItems(serving.key, keys.length);
+    let loader = this.keyedByModel.get(serving.key);
+    if (!loader) {
+      loader = new DataLoader(this.keysOn(serving, encode));
+      this.keyedByModel.set(serving.key, loader);
+    }
+    return loader.loadMany(keys);
   }
 
   /** Items of model `name` (any version) that a batcher admitted and ran, whatever the run's outcome: what the item budget charges. */
@@ -35,35 +60,43 @@ export class RequestLoaders {
     return this.runByModel.get(name) ?? 0;
   }
 
-  private loaderFor(serving: ServingModel): DataLoader<readonly ItemFeeds[], ItemOutputs[]> {
-    let loader = this.byModel.get(serving.key);
-    if (!loader) {
-      loader = new DataLoader(this.batchOn(serving), { cache: false });
-      this.byModel.set(serving.key, loader);
-    }
-    return loader;
+  // Hands items to the model's batcher in one call and reports each item's outcome; counts what ran.
+  private async inferItems(serving: ServingModel, items: readonly ItemFeeds[]): Promise<(ItemOutputs | Error)[]> {
+    const settled = await Promise.allSettled(serving.infer(items));
+    let ran = 0;
+    for (const outcome of settled) if (outcome.status === 'fulfilled' || !refusedBeforeRunning(outcome.reason)) ran += 1;
+    this.runByModel.set(serving.name, this.itemsRun(serving.name) + ran);
+    return settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : asError(outcome.reason)));
   }
 
-  // The batch function: hands the tick's items, all calls together, to the model's batcher; each call
-  // gets its own items' outputs, or the first error among them (a bad item fails only its own call).
-  private batchOn(serving: ServingModel) {
+  // The call-keyed batch function: the tick's calls flattened into one batcher call; each call gets its
+  // own items' outputs, or the first error among them (a bad item fails only its own call).
+  private callsOn(serving: ServingModel) {
     return async (calls: readonly (readonly ItemFeeds[])[]): Promise<(ItemOutputs[] | Error)[]> => {
-      const settled = await Promise.allSettled(serving.infer(calls.length === 1 ? calls[0] : calls.flat()));
-      let ran = 0;
-      for (const outcome of settled) if (outcome.status === 'fulfilled' || !refusedBeforeRunning(outcome.reason)) ran += 1;
-      this.runByModel.set(serving.name, this.itemsRun(serving.name) + ran);
+      const outcomes = await this.inferItems(serving, calls.length === 1 ? calls[0] : calls.flat());
       let offset = 0;
       return calls.map((call) => {
         const outputs: ItemOutputs[] = new Array(call.length);
         let failure: Error | undefined;
         for (let i = 0; i < call.length; i += 1) {
-          const outcome = settled[offset + i];
-          if (outcome.status === 'fulfilled') outputs[i] = outcome.value;
-          else failure ??= asError(outcome.reason);
+          const outcome = outcomes[offset + i];
+          if (outcome instanceof Error) failure ??= outcome;
+          else outputs[i] = outcome;
         }
         offset += call.length;
         return failure ?? outputs;
       });
+    };
+  }
+
+  // The keyed batch function: encodes the tick's distinct keys, then infers the ones that encoded.
+  private keysOn(serving: ServingModel, encode: KeyEncoder) {
+    return async (keys: readonly string[]): Promise<(ItemOutputs | Error)[]> => {
+      const encoded = await encode(keys);
+      const items = encoded.filter((item): item is ItemFeeds => !(item instanceof Error));
+      const outputs = await this.inferItems(serving, items);
+      let next = 0;
+      return encoded.map((item) => (item instanceof Error ? item : outputs[next++]));
     };
   }
 }

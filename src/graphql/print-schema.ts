@@ -1,11 +1,13 @@
 /**
  * The schema as SDL, for `schema/schema.graphql` (clients' code generation reads that file).
- * Built from real services over a registry whose models are never loaded: building touches no model.
+ * Built from real services over a registry and a preprocessing pool that are never started: building
+ * touches no model and starts no thread.
  */
 import { printSchema } from 'graphql';
 import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
 import { InferencePool } from '../runtime/inference-pool.js';
+import { PreprocessPool } from '../runtime/preprocess-pool.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
 import { RecommendService } from '../tasks/recommend/recommend-service.js';
 import { SentimentService } from '../tasks/sentiment/sentiment-service.js';
@@ -20,7 +22,7 @@ export async function printGatewaySchema(): Promise<string> {
     registry,
     lifecycle: new ModelLifecycle({ root: '.', registry }),
     predict: new PredictService(registry),
-    sentiment: new SentimentService(registry, 'sentiment'),
+    sentiment: new SentimentService(registry, 'sentiment', new PreprocessPool({ handlers: {} })),
     recommend: new RecommendService(registry, 'movie-recommender'),
   });
   return `${SCHEMA_HEADER}${printSchema(schema)}\n`;

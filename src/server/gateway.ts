@@ -28,11 +28,14 @@ import { buildGatewaySchema } from '../graphql/schema.js';
 import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
 import { InferencePool } from '../runtime/inference-pool.js';
+import { PreprocessPool } from '../runtime/preprocess-pool.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
 import { RecommendService, prepareRecommenderResources } from '../tasks/recommend/recommend-service.js';
 import { SentimentService, prepareSentimentResources } from '../tasks/sentiment/sentiment-service.js';
 import { limitAnonymousRequests } from './anonymous-limits.js';
+import { TEXT_ENCODING_MODULE } from '../tasks/sentiment/text-encoding.handler.js';
+import { TEXT_ENCODING_HANDLER } from '../tasks/sentiment/text-encoding.js';
 import { limitBatchedOperations } from './batch-limit.js';
 import { registerClientRoutes } from './client.routes.js';
 import { capConnections, connectionOptions } from './connection-limits.js';
@@ -52,6 +55,8 @@ export interface Gateway {
   readonly registry: ModelRegistry;
   /** Loads, replaces and unloads models while serving (MODEL_CONTROL). */
   readonly lifecycle: ModelLifecycle;
+  /** The threads that tokenize texts, so input size never costs the main thread. */
+  readonly preprocess: PreprocessPool;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   /** Starts listening (and the metrics listener, if configured); resolves with the GraphQL endpoint's URL. /readyz answers 503 until models are loaded. */
@@ -95,12 +100,17 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     observer: metrics.lifecycleObserver,
   });
   metrics.watchRegistry(registry);
+  const preprocess = new PreprocessPool({
+    handlers: { [TEXT_ENCODING_HANDLER]: TEXT_ENCODING_MODULE },
+    workers: config.preprocess.workers,
+    niceIncrement: config.preprocess.niceIncrement,
+  });
 
   const resolverSchema = await buildGatewaySchema({
     registry,
     lifecycle,
     predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
-    sentiment: new SentimentService(registry, config.models.sentiment, { maxTexts: config.limits.maxTexts }),
+    sentiment: new SentimentService(registry, config.models.sentiment, preprocess, { maxTexts: config.limits.maxTexts }),
     recommend: new RecommendService(registry, config.models.recommender),
   });
   const permissionOptions = { registry, sentimentModel: config.models.sentiment, recommenderModel: config.models.recommender };
@@ -222,6 +232,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     app,
     registry,
     lifecycle,
+    preprocess,
     metrics,
     logger,
     loadModels() {
@@ -229,7 +240,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         { auth: authenticator.describe(), introspection: config.auth.introspection, persistedDocuments: persisted.mode, registeredDocuments: persistedDocuments.size },
         `authentication: ${authenticator.describe()}`,
       );
-      loading ??= lifecycle.start().then(
+      loading ??= Promise.all([lifecycle.start(), preprocess.start()]).then(
         () => {
           logModels(logger, registry, config.connections.idleTimeoutMs);
           const every = config.models.control === 'poll' ? ` (every ${config.models.pollSeconds} s)` : '';
@@ -257,6 +268,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         logger.info('shutting down: no new connections; answering accepted requests');
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
         await lifecycle.close({ drain: true });
+        await preprocess.close();
         await authenticator.close();
         await metricsListener?.close();
         logger.info({ requestsReceived: traffic.received, requestsAnswered: traffic.answered }, 'shutdown complete');

@@ -25,9 +25,9 @@ export class SentimentResolver {
   }
 
   private async classify(texts: string[], path: (i: number) => string, context: GatewayContext): Promise<SentimentResult[]> {
-    const { serving, items } = this.service.prepare(texts, path);
-    const outputs = await context.loaders.infer(serving, items);
-    return outputs.map((out, i) => toSentimentResult(this.service.decode(serving, texts[i], out)));
+    const { serving } = this.service.prepare(texts, path);
+    const outcomes = await context.loaders.inferKeyed(serving, texts, (distinct) => this.service.encode(serving, distinct));
+    return this.service.decode(serving, texts, outcomes, path).map(toSentimentResult);
   }
 }
 
