@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ATTACK, attackBody, attackFromEnv } from './sentiment-attack.js';
 
-describe('section 10: the attack body', () => {
+describe('section 11: the attack body', () => {
   it('defaults to the largest request the character caps allow: two operations of 256 distinct 5,000-character texts', () => {
     expect(attackFromEnv('')).toEqual(DEFAULT_ATTACK);
     const operations = JSON.parse(attackBody(DEFAULT_ATTACK)) as { query: string; variables: { texts: string[] } }[];

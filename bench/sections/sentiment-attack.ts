@@ -1,5 +1,5 @@
 /**
- * 10. One client sends the largest sentiment request the limits allow, back to back, while other
+ * 11. One client sends the largest sentiment request the limits allow, back to back, while other
  * clients send single-instance iris predicts and a probe reads /healthz: the iris throughput against
  * the same load without the attack (side by side, in one run) and /healthz p99 under the attack.
  * Issue 14 item 2: tokenizing on the main thread let one such request freeze every other client.
@@ -108,7 +108,7 @@ interface Round {
 
 export const sentimentAttackSection: Section = {
   id: 'sentiment-attack',
-  title: '10. A large sentiment request, back to back: /healthz and other clients, with and without it',
+  title: '11. A large sentiment request, back to back: /healthz and other clients, with and without it',
   needsHeavyModel: false,
   async run(ctx) {
     const shape = attackFromEnv();

@@ -14,6 +14,8 @@ const FLOWER = { features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4
 const FLOWER_LITERAL = '{ features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }';
 const list = (literal: string, count: number) => `[${Array(count).fill(literal).join(', ')}]`;
 /** A text of exactly `length` characters. */
+/** Two letters that differ for each of the first 676 texts of a call. */
+const distinctPrefix = (i: number) => String.fromCharCode(97 + (i % 26), 97 + (Math.floor(i / 26) % 26));
 const textOf = (length: number) => 'good '.repeat(Math.ceil(length / 5) + 1).slice(0, length - 1) + '!';
 
 /** The keys of this file: id → scopes and budget per minute (none: the default). */
@@ -154,7 +156,11 @@ describe('item budgets over HTTP against a production server', () => {
   });
 
   describe('item 2: texts charged by size, characters capped per operation and per request', () => {
-    const texts = (lengths: number[]) => ({ query: 'query ($t: [String!]!) { classifySentiments(texts: $t) { label } }', variables: { t: lengths.map(textOf) } });
+    // Distinct texts (their first two letters differ): a text repeated within an operation is inferred once.
+    const texts = (lengths: number[]) => ({
+      query: 'query ($t: [String!]!) { classifySentiments(texts: $t) { label } }',
+      variables: { t: lengths.map((length, i) => (length < 3 ? textOf(length) : distinctPrefix(i) + textOf(length).slice(2))) },
+    });
 
     it('charges a text one item per started 1,000 characters', async () => {
       const { query, variables } = texts([5000, 1, 1001]);
