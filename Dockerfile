@@ -32,4 +32,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD node -e "fetch('h
 # Production refuses to start without credentials: pass API_KEYS_FILE (mounted) or AUTH_JWT_* settings.
 # A 32 MB young generation (V8's semi-space): the gateway allocates a lot per request, and with the
 # default size much of a big query's CPU goes to scavenges (README, Performance).
-CMD ["node", "--max-semi-space-size=32", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=32", "--max-old-space-size=1024", "dist/main.js"]
