@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { parseManifest, type ModelManifest, type ModelManifestInput } from '../../models/manifest.js';
 import { decodeSentiment, encodeText, MAX_TEXT_LENGTH } from './sentiment-codec.js';
-import { Vocabulary } from './vocabulary.js';
+import { TEST_VOCABULARY, testSentimentManifest } from './sentiment.fixtures.js';
 
-const vocabulary = Vocabulary.fromJson({ tokens: ['[PAD]', '[UNK]', 'good', 'bad', 'NOT_good', 'NOT_bad'] }, 'test vocabulary');
-
-function manifest(overrides: Partial<ModelManifestInput> = {}): ModelManifest {
-  const parsed = parseManifest({
-    task: 'text-classification',
-    description: 'test',
-    inputs: [
-      { name: 'ids', type: 'int64', shape: ['batch', 'tokens'], role: 'tokens' },
-      { name: 'w', type: 'float32', shape: ['batch', 'tokens'], role: 'weights' },
-    ],
-    outputs: [{ name: 'probabilities', kind: 'probabilities', shape: ['batch', 3] }],
-    labels: ['NEGATIVE', 'NEUTRAL', 'POSITIVE'],
-    files: { vocabulary: 'vocab.json' },
-    tokenizer: { kind: 'lexicon-words', maxTokens: 4 },
-    ...overrides,
-  });
-  if (!parsed.ok) throw new Error(`test manifest invalid at ${parsed.field}: ${parsed.message}`);
-  return parsed.manifest;
-}
+const vocabulary = TEST_VOCABULARY;
+const manifest = testSentimentManifest;
 
 /** The thrown error, for asserting on its class, code and exact message. */
 function errorOf(action: () => unknown): GatewayError {

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifest } from '../../models/manifest.js';
 import type { ItemFeeds } from '../../runtime/tensor.js';
 import { encodeText, textEncodingOf } from './sentiment-codec.js';
 import { chunkTexts, encodeTexts, isTextProblem } from './text-encoding.js';
-import { Vocabulary } from './vocabulary.js';
+import { TEST_VOCABULARY, testSentimentManifest } from './sentiment.fixtures.js';
 
-const vocabulary = Vocabulary.fromJson({ tokens: ['[PAD]', '[UNK]', 'good', 'bad', 'NOT_good', 'NOT_bad'] }, 'test vocabulary');
-const parsed = parseManifest({
-  task: 'text-classification',
-  description: 'test',
-  inputs: [
-    { name: 'ids', type: 'int64', shape: ['batch', 'tokens'], role: 'tokens' },
-    { name: 'w', type: 'float32', shape: ['batch', 'tokens'], role: 'weights' },
-  ],
-  outputs: [{ name: 'probabilities', kind: 'probabilities', shape: ['batch', 3] }],
-  labels: ['NEGATIVE', 'NEUTRAL', 'POSITIVE'],
-  files: { vocabulary: 'vocab.json' },
-  tokenizer: { kind: 'lexicon-words', maxTokens: 8 },
-});
-if (!parsed.ok) throw new Error(`test manifest invalid at ${parsed.field}: ${parsed.message}`);
-const manifest = parsed.manifest;
+const vocabulary = TEST_VOCABULARY;
+const manifest = testSentimentManifest({ tokenizer: { kind: 'lexicon-words', maxTokens: 8 } });
 const encoding = textEncodingOf(manifest);
 
 describe('encodeTexts (what a preprocessing worker runs)', () => {
