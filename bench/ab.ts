@@ -14,13 +14,19 @@ import { dirname, join } from 'node:path';
 import { killAll } from './lib/children.js';
 import { createBenchKey } from './lib/keys.js';
 import { LoadClient } from './lib/load-client.js';
-import { PROFILE_SCENARIOS, cliArg, graphqlPost } from './lib/queries.js';
+import { cliArg, graphqlPost, PROFILE_SCENARIOS } from './lib/queries.js';
 import { PROJECT_ROOT, ServerProcess } from './lib/server-process.js';
 import { median } from './lib/stats.js';
 
 const SCENARIOS = PROFILE_SCENARIOS;
 const arg = cliArg;
-const envOf = (text: string | undefined) => Object.fromEntries((text ?? '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+const envOf = (text: string | undefined) =>
+  Object.fromEntries(
+    (text ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 
 async function main(): Promise<void> {
   const name = arg('scenario') ?? 'predict-1';

@@ -12,7 +12,15 @@ import { runBench } from './run.js';
 
 describe('bench (quick, smallest case)', () => {
   it('measures within-request batching end to end and reports finite ratios', { timeout: 180_000 }, async () => {
-    const report = await runBench({ mode: 'quick', only: ['within-request'], server: 'source', durationSec: 0.5, warmupSec: 0.2, out: null, log: () => {} });
+    const report = await runBench({
+      mode: 'quick',
+      only: ['within-request'],
+      server: 'source',
+      durationSec: 0.5,
+      warmupSec: 0.2,
+      out: null,
+      log: () => {},
+    });
 
     expect(report.mode).toBe('quick');
     expect(report.machine.cores).toBeGreaterThan(0);
@@ -45,8 +53,11 @@ describe('bench (quick, smallest case)', () => {
   });
 
   it('runs the gateway with the V8 flags it is deployed with (npm start, the Dockerfile)', () => {
-    const start = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
-    const dockerCmd = readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8').split('\n').find((line) => line.startsWith('CMD '));
+    const start = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+      .start;
+    const dockerCmd = readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('CMD '));
     expect(start).toContain(`node ${GATEWAY_NODE_FLAGS.join(' ')} dist/main.js`);
     expect(dockerCmd).toBe(`CMD ${JSON.stringify(['node', ...GATEWAY_NODE_FLAGS, 'dist/main.js']).replaceAll(',', ', ')}`);
   });

@@ -8,14 +8,14 @@
  *   npx tsx bench/profile.ts [--scenario=predict-1|noop|big|multi] [--duration=10] [--connections=32]
  *                            [--env=KEY=VALUE,...] [--entry=path/main.js] [--no-profile]
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { killAll } from './lib/children.js';
 import { createBenchKey } from './lib/keys.js';
 import { LoadClient } from './lib/load-client.js';
 import { inclusiveMs, summarise, topInclusive } from './lib/profile-summary.js';
-import { PROFILE_SCENARIOS, cliArg, graphqlPost } from './lib/queries.js';
+import { cliArg, graphqlPost, PROFILE_SCENARIOS } from './lib/queries.js';
 import { PROJECT_ROOT, ServerProcess } from './lib/server-process.js';
 
 const SCENARIOS = PROFILE_SCENARIOS;
@@ -27,7 +27,12 @@ async function main(): Promise<void> {
   if (!scenario) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}, but got "${name}"`);
   const durationSec = Number(arg('duration') ?? 10);
   const connections = Number(arg('connections') ?? scenario.connections);
-  const extraEnv = Object.fromEntries((arg('env') ?? '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  const extraEnv = Object.fromEntries(
+    (arg('env') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
   /** Another build of the gateway (an experimental copy of dist/, say); default dist/main.js. */
   const entryFile = arg('entry');
   const profiling = !process.argv.includes('--no-profile');
@@ -67,14 +72,21 @@ async function main(): Promise<void> {
     const busy = summary.totalMs - summary.idleMs;
     const servedRequests = served(warmup.responses, responses);
     const perRequest = (ms: number) => `${((ms * 1000) / servedRequests).toFixed(1).padStart(6)} µs/req`;
-    console.log(`main-thread profile (whole process life): busy ${busy.toFixed(0)} ms over ${servedRequests} requests\n\nself time by package:`);
-    for (const [pkg, ms] of summary.byPackage.slice(0, 25)) console.log(`${((100 * ms) / busy).toFixed(1).padStart(5)}% ${perRequest(ms)}  ${pkg}`);
+    console.log(
+      `main-thread profile (whole process life): busy ${busy.toFixed(0)} ms over ${servedRequests} requests\n\nself time by package:`,
+    );
+    for (const [pkg, ms] of summary.byPackage.slice(0, 25))
+      console.log(`${((100 * ms) / busy).toFixed(1).padStart(5)}% ${perRequest(ms)}  ${pkg}`);
     console.log('\nself time by function:');
-    for (const [fn, ms] of summary.byFunction.slice(0, 40)) console.log(`${((100 * ms) / busy).toFixed(1).padStart(5)}% ${perRequest(ms)}  ${fn}`);
+    for (const [fn, ms] of summary.byFunction.slice(0, 40))
+      console.log(`${((100 * ms) / busy).toFixed(1).padStart(5)}% ${perRequest(ms)}  ${fn}`);
     console.log('\ninclusive, gateway and GraphQL libraries:');
-    const libraries = /^(gateway\/|@apollo\/server|@as-integrations|graphql|type-graphql|graphql-shield|graphql-middleware|pino|prom-client|fastify|dataloader|rate-limiter-flexible)/;
+    const libraries =
+      /^(gateway\/|@apollo\/server|@as-integrations|graphql|type-graphql|graphql-shield|graphql-middleware|pino|prom-client|fastify|dataloader|rate-limiter-flexible)/;
     for (const [fn, ms] of topInclusive(profile, (pkg) => libraries.test(pkg), 45)) console.log(`${perRequest(ms)}  ${fn}`);
-    console.log(`${perRequest(inclusiveMs(profile, (node) => node.callFrame.functionName === '(garbage collector)'))}  (garbage collector)`);
+    console.log(
+      `${perRequest(inclusiveMs(profile, (node) => node.callFrame.functionName === '(garbage collector)'))}  (garbage collector)`,
+    );
     console.log(`\nprofile: ${file}`);
   } finally {
     await load.stop();

@@ -11,15 +11,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchContext, GatewayStartOptions, Section } from './lib/context.js';
 import { killAll } from './lib/children.js';
+import type { BenchContext, GatewayStartOptions, Section } from './lib/context.js';
 import { createBenchKey } from './lib/keys.js';
 import { LoadClient } from './lib/load-client.js';
 import { machineInfo } from './lib/machine.js';
 import { renderReport, renderSection } from './lib/report.js';
 import type { BenchReport, BenchSettings, SectionResult } from './lib/results.js';
-import { PROJECT_ROOT, ServerProcess, type ServerEntry } from './lib/server-process.js';
-import { createBenchRepository, type BenchRepository } from './models/bench-repository.js';
+import { PROJECT_ROOT, type ServerEntry, ServerProcess } from './lib/server-process.js';
+import { type BenchRepository, createBenchRepository } from './models/bench-repository.js';
 import { HEAVY_MODEL_SHAPE } from './models/heavy-model.js';
 import { authorizationSection } from './sections/authorization.js';
 import { crossRequestSection } from './sections/cross-request.js';
@@ -218,7 +218,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       if (options.out) console.log(`written: ${options.out} and ${options.out.replace(/\.json$/, '.md')}`);
     },
     (error: unknown) => {
-      console.error(error instanceof Error ? error.stack ?? error.message : error);
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
       process.exitCode = 1;
     },
   );

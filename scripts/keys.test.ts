@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Authenticator, createAuthenticator } from '../src/auth/authenticator.js';
-import { GatewayError } from '../src/errors/gateway-error.js';
 import { hasScope } from '../src/auth/principal.js';
+import { GatewayError } from '../src/errors/gateway-error.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEY_PATTERN = /^gwk_[0-9A-Za-z]{12}_[A-Za-z0-9_-]{43}$/;
@@ -43,7 +43,10 @@ afterEach(async () => {
 });
 
 function authenticatorOn(keysFile: string): Authenticator {
-  const authenticator = createAuthenticator({ isProduction: true, apiKeysFile: keysFile, introspection: 'admin', authorization: true }, { keysFileDebounceMs: 20 });
+  const authenticator = createAuthenticator(
+    { isProduction: true, apiKeysFile: keysFile, introspection: 'admin', authorization: true },
+    { keysFileDebounceMs: 20 },
+  );
   authenticators.push(authenticator);
   return authenticator;
 }
@@ -67,7 +70,19 @@ async function createKey(args: readonly string[]): Promise<string> {
 describe('keys CLI', () => {
   it('creates a key that authenticates with its scopes, storing only its hash', async () => {
     const nextYear = `${new Date().getUTCFullYear() + 1}-06-01`;
-    const run = await keys(['create', '--id', 'web-app', '--scopes', 'sentiment,recommend', '--expires', nextYear, '--rate-limit', '6000', '--file', file]);
+    const run = await keys([
+      'create',
+      '--id',
+      'web-app',
+      '--scopes',
+      'sentiment,recommend',
+      '--expires',
+      nextYear,
+      '--rate-limit',
+      '6000',
+      '--file',
+      file,
+    ]);
     expect(run.code).toBe(0);
     const key = run.stdout.trim();
     expect(run.stdout).toBe(`${key}\n`); // stdout holds the key and nothing else, for piping
@@ -97,7 +112,10 @@ describe('keys CLI', () => {
     const run = await keys(['revoke', '--id', 'web-app', '--file', file]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('revoked key "web-app"');
-    await vi.waitFor(async () => expect(await refusalReason(gateway, key)).toBe('UNAUTHENTICATED: API key revoked'), { timeout: 5000, interval: 25 });
+    await vi.waitFor(async () => expect(await refusalReason(gateway, key)).toBe('UNAUTHENTICATED: API key revoked'), {
+      timeout: 5000,
+      interval: 25,
+    });
     expect(await refusalReason(gateway, other)).toBe('accepted');
 
     // Revoking twice changes nothing and is not an error.
@@ -153,8 +171,14 @@ describe('keys CLI', () => {
     await createKey(['--id', 'web-app', '--scopes', 'sentiment']);
     const before = await readFile(file, 'utf8');
     const cases: [string[], string][] = [
-      [['create', '--id', 'x', '--scopes', 'sentiment,write'], '--scopes: each must be one of predict, recommend, sentiment, models:read, admin or predict:<model>, but got "write"'],
-      [['create', '--id', 'web-app', '--scopes', 'sentiment'], `--id: a key "web-app" already exists in ${file}; revoke or delete it first`],
+      [
+        ['create', '--id', 'x', '--scopes', 'sentiment,write'],
+        '--scopes: each must be one of predict, recommend, sentiment, models:read, admin or predict:<model>, but got "write"',
+      ],
+      [
+        ['create', '--id', 'web-app', '--scopes', 'sentiment'],
+        `--id: a key "web-app" already exists in ${file}; revoke or delete it first`,
+      ],
       [['create', '--scopes', 'sentiment'], '--id is required'],
       [['create', '--id', 'x'], '--scopes is required'],
       [['create', '--id', 'bad id', '--scopes', 'sentiment'], '--id: must be 1-64 letters'],

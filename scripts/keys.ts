@@ -18,8 +18,8 @@ import {
   createKeyRecord,
   isValidKeyId,
   KEY_ID_DESCRIPTION,
-  KeysFileError,
   type KeysFile,
+  KeysFileError,
   readKeysFile,
   writeKeysFile,
 } from '../src/auth/api-key-store.js';
@@ -74,7 +74,8 @@ export async function runKeysCli(argv: readonly string[], io: CliIo = processIo)
       (command === undefined ? io.stderr : io.stdout)(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     }
-    if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command ${JSON.stringify(command)}: must be create, list, revoke or delete`);
+    if (!Object.hasOwn(COMMANDS, command))
+      throw new UsageError(`unknown command ${JSON.stringify(command)}: must be create, list, revoke or delete`);
     const options = parseOptions(command as Command, rest);
     // An empty API_KEYS_FILE means unset, as in the gateway's config.
     const file = resolve(options.file ?? (io.env.API_KEYS_FILE || './keys.json'));
@@ -134,10 +135,18 @@ function requireId(options: Options): string {
 
 function parseScopes(value: string | undefined): string[] {
   if (value === undefined) throw new UsageError('--scopes is required, e.g. --scopes sentiment,recommend');
-  const scopes = [...new Set(value.split(',').map((scope) => scope.trim()).filter(Boolean))];
+  const scopes = [
+    ...new Set(
+      value
+        .split(',')
+        .map((scope) => scope.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (scopes.length === 0) throw new UsageError(`--scopes: must list at least one scope, but got ${describeValue(value)}`);
   const invalid = scopes.filter((scope) => !isValidScope(scope));
-  if (invalid.length > 0) throw new UsageError(`--scopes: each must ${VALID_SCOPE_DESCRIPTION}, but got ${invalid.map((s) => JSON.stringify(s)).join(', ')}`);
+  if (invalid.length > 0)
+    throw new UsageError(`--scopes: each must ${VALID_SCOPE_DESCRIPTION}, but got ${invalid.map((s) => JSON.stringify(s)).join(', ')}`);
   return scopes;
 }
 
@@ -186,12 +195,17 @@ async function create(file: string, options: Options, io: CliIo): Promise<number
   const expiresAt = parseExpiry(options.expires, now);
   const itemsPerMinute = parseRateLimit(options['rate-limit']);
   const { contents } = await load(file);
-  if (contents.keys.some((key) => key.id === id)) throw new UsageError(`--id: a key ${JSON.stringify(id)} already exists in ${file}; revoke or delete it first`);
+  if (contents.keys.some((key) => key.id === id))
+    throw new UsageError(`--id: a key ${JSON.stringify(id)} already exists in ${file}; revoke or delete it first`);
 
   const { key, record } = createKeyRecord({ id, scopes, expiresAt, itemsPerMinute, now });
   await writeKeysFile(file, { keys: [...contents.keys, record] });
   io.stdout(`${key}\n`);
-  const facts = [`scopes ${scopes.join(', ')}`, expiresAt && `expires ${record.expiresAt}`, itemsPerMinute && `${itemsPerMinute} items/minute`].filter(Boolean);
+  const facts = [
+    `scopes ${scopes.join(', ')}`,
+    expiresAt && `expires ${record.expiresAt}`,
+    itemsPerMinute && `${itemsPerMinute} items/minute`,
+  ].filter(Boolean);
   io.stderr(`created API key ${JSON.stringify(id)} (${facts.join('; ')}) in ${file}\n`);
   io.stderr('store the key now: it cannot be shown again (the file holds only its hash)\n');
   return 0;
@@ -227,10 +241,27 @@ async function list(file: string, options: Options, io: CliIo): Promise<number> 
   }
   const table = [
     ['ID', 'STATUS', 'SCOPES', 'CREATED', 'EXPIRES', 'REVOKED', 'ITEMS/MIN'],
-    ...rows.map((row) => [row.id, row.status, row.scopes.join(','), row.createdAt, row.expiresAt ?? '-', row.revokedAt ?? '-', String(row.itemsPerMinute ?? '-')]),
+    ...rows.map((row) => [
+      row.id,
+      row.status,
+      row.scopes.join(','),
+      row.createdAt,
+      row.expiresAt ?? '-',
+      row.revokedAt ?? '-',
+      String(row.itemsPerMinute ?? '-'),
+    ]),
   ];
   const widths = table[0].map((_, column) => Math.max(...table.map((line) => line[column].length)));
-  io.stdout(`${table.map((line) => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n')}\n`);
+  io.stdout(
+    `${table
+      .map((line) =>
+        line
+          .map((cell, column) => cell.padEnd(widths[column]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n')}\n`,
+  );
   return 0;
 }
 

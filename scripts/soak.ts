@@ -8,7 +8,7 @@
  *   npm run soak -- --seconds 20      # a quick smoke run
  */
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -21,17 +21,53 @@ interface Mix {
   readonly headers?: Record<string, string>;
 }
 
-const flower = (i: number) => ({ features: { sepalLength: 4.5 + (i % 30) / 10, sepalWidth: 3, petalLength: 1 + (i % 50) / 10, petalWidth: (i % 25) / 10 } });
+const flower = (i: number) => ({
+  features: { sepalLength: 4.5 + (i % 30) / 10, sepalWidth: 3, petalLength: 1 + (i % 50) / 10, petalWidth: (i % 25) / 10 },
+});
 const MIX: Mix[] = [
-  { name: 'predict iris x1', valid: true, body: JSON.stringify({ query: 'query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label score } }', variables: { i: [flower(1)] } }) },
-  { name: 'predict iris x64', valid: true, body: JSON.stringify({ query: 'query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }', variables: { i: Array.from({ length: 64 }, (_, i) => flower(i)) } }) },
-  { name: 'multi-model', valid: true, body: JSON.stringify({ query: '{ a: classifySentiment(text: "I loved this movie") { label } b: recommendMovies(history: [{ movieId: "m0001", rating: 5 }, { movieId: "m0002", rating: 2 }], limit: 5) { score } c: predict(model: "demand-forecast", instances: [{ features: { dayOfWeek: 2, dayOfYear: 100, daysSinceLaunch: 800, price: 24.99, discountPct: 10, isHoliday: 0 } }]) { value } }' }) },
+  {
+    name: 'predict iris x1',
+    valid: true,
+    body: JSON.stringify({
+      query: 'query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label score } }',
+      variables: { i: [flower(1)] },
+    }),
+  },
+  {
+    name: 'predict iris x64',
+    valid: true,
+    body: JSON.stringify({
+      query: 'query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }',
+      variables: { i: Array.from({ length: 64 }, (_, i) => flower(i)) },
+    }),
+  },
+  {
+    name: 'multi-model',
+    valid: true,
+    body: JSON.stringify({
+      query:
+        '{ a: classifySentiment(text: "I loved this movie") { label } b: recommendMovies(history: [{ movieId: "m0001", rating: 5 }, { movieId: "m0002", rating: 2 }], limit: 5) { score } c: predict(model: "demand-forecast", instances: [{ features: { dayOfWeek: 2, dayOfYear: 100, daysSinceLaunch: 800, price: 24.99, discountPct: 10, isHoliday: 0 } }]) { value } }',
+    }),
+  },
   { name: 'models', valid: true, body: JSON.stringify({ query: '{ models { name status versions } }' }) },
-  { name: 'unknown feature', valid: false, body: JSON.stringify({ query: '{ predict(model: "iris", instances: [{ features: { petals: 1 } }]) { label } }' }) },
-  { name: 'unknown model', valid: false, body: JSON.stringify({ query: '{ predict(model: "nope", instances: [{ features: {} }]) { label } }' }) },
+  {
+    name: 'unknown feature',
+    valid: false,
+    body: JSON.stringify({ query: '{ predict(model: "iris", instances: [{ features: { petals: 1 } }]) { label } }' }),
+  },
+  {
+    name: 'unknown model',
+    valid: false,
+    body: JSON.stringify({ query: '{ predict(model: "nope", instances: [{ features: {} }]) { label } }' }),
+  },
   { name: 'syntax error', valid: false, body: '{"query": "{ predict( "}' },
   { name: 'malformed JSON', valid: false, body: '{"query": ' },
-  { name: 'bad key', valid: false, body: JSON.stringify({ query: '{ __typename }' }), headers: { 'x-api-key': 'gwk_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } },
+  {
+    name: 'bad key',
+    valid: false,
+    body: JSON.stringify({ query: '{ __typename }' }),
+    headers: { 'x-api-key': 'gwk_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+  },
   { name: 'empty text', valid: false, body: JSON.stringify({ query: '{ classifySentiment(text: "") { label } }' }) },
 ];
 
@@ -64,7 +100,14 @@ async function main(): Promise<void> {
 
     console.log(`soaking for ${measureSeconds} s with ${connections} connections ...`);
     const samples: number[] = [rssAfterWarmup];
-    const sampler = setInterval(() => void rssOf(server.origin).then((rss) => samples.push(rss), () => {}), 5_000);
+    const sampler = setInterval(
+      () =>
+        void rssOf(server.origin).then(
+          (rss) => samples.push(rss),
+          () => {},
+        ),
+      5_000,
+    );
     const result = await run(measureSeconds);
     clearInterval(sampler);
     samples.push(await rssOf(server.origin));
@@ -73,8 +116,14 @@ async function main(): Promise<void> {
     const rssEarly = median(samples.slice(0, quarter));
     const rssLate = median(samples.slice(-quarter));
 
-    const validServerErrors = MIX.filter((m) => m.valid).reduce((sum, m) => sum + [...statuses.get(m.name)!].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0), 0);
-    const anyServerErrors = [...statuses.values()].reduce((sum, counts) => sum + [...counts].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0), 0);
+    const validServerErrors = MIX.filter((m) => m.valid).reduce(
+      (sum, m) => sum + [...statuses.get(m.name)!].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0),
+      0,
+    );
+    const anyServerErrors = [...statuses.values()].reduce(
+      (sum, counts) => sum + [...counts].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0),
+      0,
+    );
     const growth = (rssLate - rssEarly) / rssEarly;
 
     console.log('\nsoak report');
@@ -83,10 +132,16 @@ async function main(): Promise<void> {
         MIX.map((m) => [m.name, { valid: m.valid, statuses: [...statuses.get(m.name)!].map(([s, n]) => `${s}×${n}`).join(' ') }]),
       ),
     );
-    console.log(`requests ${result.requests}, ${Math.round(result.requests / measureSeconds)} req/s, latency p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, connection errors ${result.errors}`);
-    console.log(`RSS (median of each quarter of ${samples.length} samples, every 5 s): first ${mb(rssEarly)} MB, last ${mb(rssLate)} MB (growth ${(growth * 100).toFixed(1)} %), max ${mb(Math.max(...samples))} MB`);
+    console.log(
+      `requests ${result.requests}, ${Math.round(result.requests / measureSeconds)} req/s, latency p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, connection errors ${result.errors}`,
+    );
+    console.log(
+      `RSS (median of each quarter of ${samples.length} samples, every 5 s): first ${mb(rssEarly)} MB, last ${mb(rssLate)} MB (growth ${(growth * 100).toFixed(1)} %), max ${mb(Math.max(...samples))} MB`,
+    );
     const ok = validServerErrors === 0 && growth < 0.1 && result.errors === 0;
-    console.log(`${ok ? 'PASS' : 'FAIL'}: 5xx for valid queries ${validServerErrors} (goal 0), 5xx in all ${anyServerErrors}, RSS growth ${(growth * 100).toFixed(1)} % (goal < 10 %)`);
+    console.log(
+      `${ok ? 'PASS' : 'FAIL'}: 5xx for valid queries ${validServerErrors} (goal 0), 5xx in all ${anyServerErrors}, RSS growth ${(growth * 100).toFixed(1)} % (goal < 10 %)`,
+    );
     process.exitCode = ok ? 0 : 1;
   } finally {
     server.stop();
@@ -98,16 +153,27 @@ async function startServer(): Promise<{ origin: string; stop: () => void }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_ITEMS_PER_MINUTE: '100000000', API_KEYS_FILE: '', AUTH_JWT_SECRET: '' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_ITEMS_PER_MINUTE: '100000000',
+      API_KEYS_FILE: '',
+      AUTH_JWT_SECRET: '',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const origin = `http://127.0.0.1:${port}`;
   let exited = false;
   child.on('exit', () => (exited = true));
   for (let attempt = 0; attempt < 300 && !exited; attempt += 1) {
-    const ready = await fetch(`${origin}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${origin}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) return { origin, stop: () => child.kill('SIGTERM') };
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => {setTimeout(resolve, 100)});
   }
   child.kill('SIGKILL');
   throw new Error(exited ? 'the server exited before it was ready' : 'the server did not become ready within 30 s');

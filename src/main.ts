@@ -14,9 +14,15 @@ async function main(): Promise<void> {
   const url = await gateway.listen();
   if (Number(process.versions.node.split('.')[0]) < SUPPORTED_NODE_MAJOR) {
     // It still runs (the bench compares it), but an end-of-life runtime gets no fixes: say so loudly.
-    logger.warn({ node: process.version }, `Node.js ${process.version} is not supported (${SUPPORTED_NODE_MAJOR}+ is; \`npm start\` uses the pinned Node 24)`);
+    logger.warn(
+      { node: process.version },
+      `Node.js ${process.version} is not supported (${SUPPORTED_NODE_MAJOR}+ is; \`npm start\` uses the pinned Node 24)`,
+    );
   }
-  logger.info({ url, env: config.env, modelsDir: config.modelsDir, node: process.version }, `GraphQL endpoint at ${url} (Node.js ${process.version})`);
+  logger.info(
+    { url, env: config.env, modelsDir: config.modelsDir, node: process.version },
+    `GraphQL endpoint at ${url} (Node.js ${process.version})`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

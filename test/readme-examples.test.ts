@@ -22,7 +22,11 @@ describe('README curl examples', () => {
   });
 
   it.each(examples)('answer exactly what the README says: $answer', async ({ body, answer }) => {
-    const response = await fetch(`${server.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'dev-key' }, body });
+    const response = await fetch(`${server.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'dev-key' },
+      body,
+    });
     // The budget's reset time counts down from the first request: the only value that may differ.
     const withoutReset = (body: { extensions?: { cost?: { resetSeconds?: unknown } } }) => {
       const reset = body.extensions?.cost?.resetSeconds;

@@ -40,7 +40,9 @@ describe('schema/schema.graphql', () => {
 
 describe('schema descriptions', () => {
   it('describes every type, field, argument and enum value the gateway defines', async () => {
-    const { buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isSpecifiedScalarType } = await import('graphql');
+    const { buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isSpecifiedScalarType } = await import(
+      'graphql'
+    );
     const schema = buildSchema(await printGatewaySchema());
     const missing: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
@@ -49,7 +51,8 @@ describe('schema descriptions', () => {
       if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
           if (!field.description) missing.push(`${type.name}.${field.name}`);
-          for (const arg of 'args' in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+          for (const arg of 'args' in field ? field.args : [])
+            if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
         }
       }
       if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);

@@ -1,10 +1,11 @@
 /** What every bench section gets: settings, the load generators, the bench key and shared servers. */
+
+import type { BenchRepository } from '../models/bench-repository.js';
 import type { BenchKey } from './keys.js';
 import type { LoadClient } from './load-client.js';
 import type { Log } from './measure.js';
 import type { BenchSettings, FactResult, MeasurementResult, RatioResult } from './results.js';
 import type { ServerEntry, ServerProcess } from './server-process.js';
-import type { BenchRepository } from '../models/bench-repository.js';
 
 export interface GatewayStartOptions {
   /** Default: the bench repository (bundled copies + the heavy model, when generated). */

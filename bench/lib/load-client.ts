@@ -2,7 +2,7 @@
  * Drives a load-generator child process (`load-process.ts`) over IPC: the load never shares an event
  * loop with the server or with the bench itself.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { stopChild, track } from './children.js';
 import type { LoadResult, LoadSpec } from './load-types.js';
@@ -30,7 +30,13 @@ export class LoadClient {
 
   static async start(): Promise<LoadClient> {
     const entry = fileURLToPath(new URL('./load-process.ts', import.meta.url));
-    const child = track(fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } }));
+    const child = track(
+      fork(entry, [], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, NODE_ENV: 'production' },
+      }),
+    );
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
       child.once('exit', (code) => reject(new Error(`the load process exited at start with code ${code}`)));

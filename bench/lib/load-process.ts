@@ -3,8 +3,8 @@
  * event loop) that runs autocannon on request over IPC and answers with the summarised result.
  */
 import autocannon from 'autocannon';
-import { summariseLatencies } from './stats.js';
 import type { LoadResult, LoadSpec } from './load-types.js';
+import { summariseLatencies } from './stats.js';
 
 interface RunMessage {
   readonly id: number;
@@ -98,10 +98,10 @@ async function runOpenLoop(spec: LoadSpec): Promise<LoadResult> {
   for (let i = 0; i < total; i += 1) {
     const scheduledAt = started + i * intervalMs;
     const wait = scheduledAt - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) await new Promise((resolve) => {setTimeout(resolve, wait)});
     void send(spec.requests[i % spec.requests.length]);
   }
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + spec.durationSec * 1000 - performance.now())));
+  await new Promise((resolve) => {setTimeout(resolve, Math.max(0, started + spec.durationSec * 1000 - performance.now()))});
   const ended = performance.now();
   // Unanswered at the end: each counts with the time it has waited so far (a lower bound).
   for (const sentAt of outstanding.values()) latencies.push(ended - sentAt);
@@ -123,7 +123,8 @@ async function runOpenLoop(spec: LoadSpec): Promise<LoadResult> {
 process.on('message', (message: RunMessage) => {
   runLoad(message.spec).then(
     (result) => process.send!({ id: message.id, ok: true, result }),
-    (error: unknown) => process.send!({ id: message.id, ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+    (error: unknown) =>
+      process.send!({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   );
 });
 process.send!({ ready: true });

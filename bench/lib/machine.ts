@@ -1,6 +1,7 @@
 /** What the numbers were measured on: they mean little without it. */
-import { availableParallelism, cpus, release, totalmem, type as osType } from 'node:os';
+
 import { createRequire } from 'node:module';
+import { availableParallelism, cpus, type as osType, release, totalmem } from 'node:os';
 
 export interface MachineInfo {
   readonly cpuModel: string;

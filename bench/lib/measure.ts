@@ -28,7 +28,9 @@ export async function runRounds(rounds: number, scenarios: readonly Scenario[], 
     for (const scenario of order) {
       const sample = await scenario.run();
       samples.get(scenario.name)!.push(sample);
-      log(`  round ${round + 1}/${rounds} ${scenario.name}: ${formatNumber(sample.throughput)} ${scenario.unit}, p99 ${sample.latencyMs.p99.toFixed(2)} ms`);
+      log(
+        `  round ${round + 1}/${rounds} ${scenario.name}: ${formatNumber(sample.throughput)} ${scenario.unit}, p99 ${sample.latencyMs.p99.toFixed(2)} ms`,
+      );
     }
   }
   return scenarios.map((scenario) => summarise(scenario, samples.get(scenario.name)!));
@@ -111,13 +113,21 @@ export function loadScenario(options: LoadScenarioOptions): Scenario {
         extra.items = after.items - before.items;
         extra.meanBatchSize = extra.runs > 0 ? extra.items / extra.runs : Number.NaN;
       }
-      return { throughput: result.responsesPerSec * options.unitsPerRequest, requestsPerSec: result.responsesPerSec, latencyMs: result.latencyMs, extra };
+      return {
+        throughput: result.responsesPerSec * options.unitsPerRequest,
+        requestsPerSec: result.responsesPerSec,
+        latencyMs: result.latencyMs,
+        extra,
+      };
     },
   };
 }
 
 /** ONNX runs and items so far, summed over `models` (every version, every outcome). */
-export async function batchCounters(server: Pick<ServerProcess, 'metrics'>, models: readonly string[]): Promise<{ runs: number; items: number }> {
+export async function batchCounters(
+  server: Pick<ServerProcess, 'metrics'>,
+  models: readonly string[],
+): Promise<{ runs: number; items: number }> {
   const samples = await server.metrics();
   let runs = 0;
   let items = 0;

@@ -6,8 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sessionOptions } from '../../src/runtime/session-options.js';
-import { summariseLatencies } from './stats.js';
 import type { OnnxAloneResult, OnnxAloneSpec } from './onnx-alone.js';
+import { summariseLatencies } from './stats.js';
 
 const spec = workerData as OnnxAloneSpec;
 const session = await InferenceSession.create(spec.modelPath, sessionOptions({ intraOpThreads: 1 }));
@@ -30,7 +30,13 @@ async function measure(batchSize: number): Promise<OnnxAloneResult> {
     runMs.push(performance.now() - t);
   }
   const elapsedSec = (performance.now() - started) / 1000;
-  return { batchSize, runs: runMs.length, runsPerSec: runMs.length / elapsedSec, itemsPerSec: (runMs.length * batchSize) / elapsedSec, runMs: summariseLatencies(runMs) };
+  return {
+    batchSize,
+    runs: runMs.length,
+    runsPerSec: runMs.length / elapsedSec,
+    itemsPerSec: (runMs.length * batchSize) / elapsedSec,
+    runMs: summariseLatencies(runMs),
+  };
 }
 
 const results: OnnxAloneResult[] = [];

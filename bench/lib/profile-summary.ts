@@ -32,7 +32,7 @@ export function packageOf(url: string): string {
     const rest = url.slice(modules + 'node_modules/'.length).split('/');
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
   const project = /\/(dist|src)\/([^/]+)/.exec(url);
   return project ? `gateway/${project[2]}` : url;
 }
@@ -103,7 +103,8 @@ export function topInclusive(profile: CpuProfile, keep: (pkg: string) => boolean
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const label = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'} ${packageOf(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
+  const label = (node: ProfileNode) =>
+    `${node.callFrame.functionName || '(anonymous)'} ${packageOf(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
   const totals = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const seen = new Set<string>();

@@ -18,11 +18,14 @@ export function irisInstances(count: number): { features: Record<string, number>
 
 export const IRIS_ITEM = IRIS_ROWS[0];
 
-const PREDICT = 'query Predict($model: String!, $instances: [InstanceInput!]!) { predict(model: $model, instances: $instances) { label score } }';
-const PREDICT_VALUE = 'query Predict($model: String!, $instances: [InstanceInput!]!) { predict(model: $model, instances: $instances) { value } }';
+const PREDICT =
+  'query Predict($model: String!, $instances: [InstanceInput!]!) { predict(model: $model, instances: $instances) { label score } }';
+const PREDICT_VALUE =
+  'query Predict($model: String!, $instances: [InstanceInput!]!) { predict(model: $model, instances: $instances) { value } }';
 
 /** The same model call asking for what the REST baseline answers: the label and every class's probability. */
-const PREDICT_SCORES = 'query Predict($model: String!, $instances: [InstanceInput!]!) { predict(model: $model, instances: $instances) { label scores } }';
+const PREDICT_SCORES =
+  'query Predict($model: String!, $instances: [InstanceInput!]!) { predict(model: $model, instances: $instances) { label scores } }';
 
 export function body(query: string, variables?: Record<string, unknown>): string {
   return JSON.stringify(variables ? { query, variables } : { query });
@@ -75,7 +78,8 @@ export const SEPARATE_MODEL_QUERIES: readonly string[] = [
 ];
 
 /** The runtime's counters for one model, per version. */
-export const VERSION_COUNTERS = (model: string) => body('query Counters($name: String!) { model(name: $name) { versionDetails { version runs items } } }', { name: model });
+export const VERSION_COUNTERS = (model: string) =>
+  body('query Counters($name: String!) { model(name: $name) { versionDetails { version runs items } } }', { name: model });
 
 export function graphqlPost(bodyText: string, headers: Readonly<Record<string, string>>): RequestSpec {
   return { method: 'POST', path: '/graphql', headers, body: bodyText };

@@ -11,7 +11,10 @@ export function renderReport(report: BenchReport): string {
     '',
     '### Goals',
     '',
-    table(['goal', 'measured', 'target', 'met'], goalsOf(report).map((g) => [g.name, g.value, g.target, g.met])),
+    table(
+      ['goal', 'measured', 'target', 'met'],
+      goalsOf(report).map((g) => [g.name, g.value, g.target, g.met]),
+    ),
   ];
   for (const section of report.sections) lines.push('', renderSection(section));
   return lines.join('\n');
@@ -22,7 +25,15 @@ export function renderSection(section: SectionResult): string {
   if (section.measurements.length > 0) {
     const withBatch = section.measurements.some((x) => Number.isFinite(x.median.extra.meanBatchSize));
     const withCpu = section.measurements.some((x) => Number.isFinite(x.median.extra.mainCpuUsPerRequest));
-    const header = ['measurement', 'throughput', 'p50 ms', 'p90 ms', 'p99 ms', ...(withBatch ? ['items/run'] : []), ...(withCpu ? ['server CPU µs/req (main)'] : [])];
+    const header = [
+      'measurement',
+      'throughput',
+      'p50 ms',
+      'p90 ms',
+      'p99 ms',
+      ...(withBatch ? ['items/run'] : []),
+      ...(withCpu ? ['server CPU µs/req (main)'] : []),
+    ];
     const rows = section.measurements.map((x) => [
       x.name,
       `${formatNumber(x.median.throughput)} ${x.unit}`,
@@ -35,10 +46,22 @@ export function renderSection(section: SectionResult): string {
     lines.push(table(header, rows), '');
   }
   if (section.ratios.length > 0) {
-    lines.push(table(['ratio', 'value', 'goal', 'rounds'], section.ratios.map((r) => [r.name, `**${ratioText(r.value)}**`, goalCell(r.goal, r.met), r.rounds.map(ratioText).join(', ')])), '');
+    lines.push(
+      table(
+        ['ratio', 'value', 'goal', 'rounds'],
+        section.ratios.map((r) => [r.name, `**${ratioText(r.value)}**`, goalCell(r.goal, r.met), r.rounds.map(ratioText).join(', ')]),
+      ),
+      '',
+    );
   }
   if (section.facts.length > 0) {
-    lines.push(table(['figure', 'value', 'goal'], section.facts.map((f) => [f.name, `${formatNumber(f.value)} ${f.unit}`, goalCell(f.goal, f.met)])), '');
+    lines.push(
+      table(
+        ['figure', 'value', 'goal'],
+        section.facts.map((f) => [f.name, `${formatNumber(f.value)} ${f.unit}`, goalCell(f.goal, f.met)]),
+      ),
+      '',
+    );
   }
   for (const note of section.notes) lines.push(`- ${note}`);
   return lines.join('\n').trimEnd();
@@ -57,7 +80,12 @@ export function goalsOf(report: BenchReport): GoalRow[] {
     const withGoals: (RatioResult | FactResult)[] = [...section.ratios, ...section.facts].filter((x) => x.goal);
     for (const x of withGoals) {
       const value = 'unit' in x ? `${formatNumber(x.value)} ${x.unit}` : ratioText(x.value);
-      rows.push({ name: `${section.title.split(':')[0]}: ${x.name}`, value, target: `${x.goal!.op} ${x.goal!.target}`, met: x.met ? 'yes' : '**no**' });
+      rows.push({
+        name: `${section.title.split(':')[0]}: ${x.name}`,
+        value,
+        target: `${x.goal!.op} ${x.goal!.target}`,
+        met: x.met ? 'yes' : '**no**',
+      });
     }
   }
   return rows;
@@ -96,5 +124,9 @@ function goalCell(goal: Goal | undefined, met: boolean | undefined): string {
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+  ].join('\n');
 }

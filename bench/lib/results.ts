@@ -1,6 +1,7 @@
 /** The shape of the bench's results: what `bench/results/latest.json` holds. */
-import type { LatencySummary } from './stats.js';
+
 import type { MachineInfo } from './machine.js';
+import type { LatencySummary } from './stats.js';
 
 /** One measured run of a scenario. */
 export interface Sample {

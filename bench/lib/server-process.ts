@@ -4,13 +4,13 @@
  * hand-written REST baseline. Start-up is timed from spawn to the first `/readyz` 200; the server's
  * log goes to a file for diagnosis.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopChild, track } from './children.js';
-import { parsePrometheus, type MetricSample } from './prometheus.js';
+import { type MetricSample, parsePrometheus } from './prometheus.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -65,7 +65,9 @@ export class ServerProcess {
     const flags = [...(options.nodeFlags ?? GATEWAY_NODE_FLAGS), ...(options.nodeArgs ?? [])];
     const args = options.entry === 'dist' ? [...flags, distEntry] : [...flags, '--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')];
     if (options.entry === 'dist' && !existsSync(distEntry)) {
-      throw new Error('dist/main.js must exist to bench the compiled server, but it does not: run `npm run build` first (or pass --server=source)');
+      throw new Error(
+        'dist/main.js must exist to bench the compiled server, but it does not: run `npm run build` first (or pass --server=source)',
+      );
     }
     return ServerProcess.start(options.label, args, options.logDir, { MODELS_DIR: options.modelsDir, ...options.env }, options.nodeBinary);
   }
@@ -85,7 +87,13 @@ export class ServerProcess {
     return ServerProcess.start(label, ['--import', 'tsx', entry], logDir, { NODE_ENV: 'production', MODEL_DIR: modelDir, API_KEY: apiKey });
   }
 
-  private static async start(label: string, args: string[], logDir: string, env: Record<string, string>, nodeBinary = process.execPath): Promise<ServerProcess> {
+  private static async start(
+    label: string,
+    args: string[],
+    logDir: string,
+    env: Record<string, string>,
+    nodeBinary = process.execPath,
+  ): Promise<ServerProcess> {
     const port = await freePort();
     const metricsPort = await freePort();
     const logFile = join(logDir, `${label}.log`);
@@ -95,7 +103,14 @@ export class ServerProcess {
       spawn(nodeBinary, args, {
         cwd: PROJECT_ROOT,
         // A clean environment: only what the server is given, never the bench's (or vitest's) variables.
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(metricsPort), ...env },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          METRICS_PORT: String(metricsPort),
+          ...env,
+        },
         stdio: ['ignore', log, log],
       }),
     );
@@ -109,7 +124,8 @@ export class ServerProcess {
       try {
         const response = await fetch(`${origin}/readyz`);
         await response.arrayBuffer();
-        if (response.status === 200) return new ServerProcess(label, child, origin, `http://127.0.0.1:${metricsPort}`, performance.now() - startedAt, logFile);
+        if (response.status === 200)
+          return new ServerProcess(label, child, origin, `http://127.0.0.1:${metricsPort}`, performance.now() - startedAt, logFile);
       } catch {
         // not listening yet
       }
@@ -136,10 +152,15 @@ export class ServerProcess {
 
   /** POSTs a GraphQL request and returns the parsed body; throws on HTTP errors or GraphQL errors. */
   async graphql<T = Record<string, unknown>>(body: string, headers: Readonly<Record<string, string>>): Promise<T> {
-    const response = await fetch(`${this.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const response = await fetch(`${this.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
     const text = await response.text();
     const parsed = JSON.parse(text) as { data?: T; errors?: unknown[] };
-    if (response.status !== 200 || parsed.errors) throw new Error(`the query on ${this.label} must succeed, but got HTTP ${response.status}: ${text.slice(0, 500)}`);
+    if (response.status !== 200 || parsed.errors)
+      throw new Error(`the query on ${this.label} must succeed, but got HTTP ${response.status}: ${text.slice(0, 500)}`);
     return parsed.data as T;
   }
 
@@ -163,7 +184,10 @@ export function processCpuSeconds(pid: number): { main: number; total: number } 
     return Number(fields[11]) + Number(fields[12]);
   };
   try {
-    return { main: ticks(`/proc/${pid}/task/${pid}/stat`) / CLOCK_TICKS_PER_SECOND, total: ticks(`/proc/${pid}/stat`) / CLOCK_TICKS_PER_SECOND };
+    return {
+      main: ticks(`/proc/${pid}/task/${pid}/stat`) / CLOCK_TICKS_PER_SECOND,
+      total: ticks(`/proc/${pid}/stat`) / CLOCK_TICKS_PER_SECOND,
+    };
   } catch {
     return { main: Number.NaN, total: Number.NaN };
   }
@@ -190,7 +214,7 @@ function tail(file: string, lines = 20): string {
 }
 
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => {setTimeout(resolve, ms)});
 }
 
 /** Starts several servers at once; if any fails, stops the others and rethrows. */

@@ -5,7 +5,7 @@
 import type { BenchContext, GatewayStartOptions, SectionOutput } from './context.js';
 import { find, loadScenario, ratio, runRounds } from './measure.js';
 import { graphqlPost, irisPredict } from './queries.js';
-import { startTogether, type ServerProcess } from './server-process.js';
+import { type ServerProcess, startTogether } from './server-process.js';
 
 export interface GatewayVariant {
   /** Short label used in measurement names, e.g. `node 24`. */
@@ -16,9 +16,18 @@ export interface GatewayVariant {
 }
 
 /** Measures `tried` against `baseline` and reports `<ratioName>: tried / baseline` for both query shapes. */
-export async function compareVariants(ctx: BenchContext, ratioName: string, tried: GatewayVariant, baseline: GatewayVariant): Promise<SectionOutput> {
+export async function compareVariants(
+  ctx: BenchContext,
+  ratioName: string,
+  tried: GatewayVariant,
+  baseline: GatewayVariant,
+): Promise<SectionOutput> {
   const slug = (label: string) => label.replace(/[^A-Za-z0-9.]+/g, '-');
-  const servers = await startTogether([tried, baseline].map((variant) => () => ctx.startGateway(`variant-${slug(variant.label)}`, { modelsDir: ctx.bundledModelsDir, ...variant.start })));
+  const servers = await startTogether(
+    [tried, baseline].map(
+      (variant) => () => ctx.startGateway(`variant-${slug(variant.label)}`, { modelsDir: ctx.bundledModelsDir, ...variant.start }),
+    ),
+  );
   try {
     const scenario = (server: ServerProcess, variant: GatewayVariant, big: boolean) =>
       loadScenario({
@@ -37,7 +46,8 @@ export async function compareVariants(ctx: BenchContext, ratioName: string, trie
       ...(await runRounds(ctx.settings.rounds, [scenario(triedServer, tried, true), scenario(baselineServer, baseline, true)], ctx.log)),
       ...(await runRounds(ctx.settings.rounds, [scenario(triedServer, tried, false), scenario(baselineServer, baseline, false)], ctx.log)),
     ];
-    const pair = (shape: string) => [find(measurements, `${shape}, ${tried.label}`), find(measurements, `${shape}, ${baseline.label}`)] as const;
+    const pair = (shape: string) =>
+      [find(measurements, `${shape}, ${tried.label}`), find(measurements, `${shape}, ${baseline.label}`)] as const;
     return {
       measurements,
       ratios: [

@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseManifest } from '../../src/models/manifest.js';
-import { heavyManifest, heavyModel, type HeavyModelShape } from './heavy-model.js';
+import { type HeavyModelShape, heavyManifest, heavyModel } from './heavy-model.js';
 
 export const HEAVY_BATCHED = 'heavy';
 export const HEAVY_UNBATCHED = 'heavy-unbatched';

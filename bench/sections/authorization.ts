@@ -6,7 +6,7 @@
 import type { Section } from '../lib/context.js';
 import { find, loadScenario, ratio, runRounds } from '../lib/measure.js';
 import { graphqlPost, irisPredict } from '../lib/queries.js';
-import { startTogether, type ServerProcess } from '../lib/server-process.js';
+import { type ServerProcess, startTogether } from '../lib/server-process.js';
 
 const BIG = 256;
 const BIG_CONNECTIONS = 8;
@@ -30,7 +30,10 @@ export const authorizationSection: Section = {
           settings: ctx.settings,
           server,
           name: kind === 'big' ? `${BIG}-instance query, shield ${shield}` : `predict-1 c32, shield ${shield}`,
-          description: kind === 'big' ? `predict with ${BIG} iris instances, ${BIG_CONNECTIONS} queries at a time, AUTHORIZATION=${shield}` : `predict with one iris instance, 32 at a time, AUTHORIZATION=${shield}`,
+          description:
+            kind === 'big'
+              ? `predict with ${BIG} iris instances, ${BIG_CONNECTIONS} queries at a time, AUTHORIZATION=${shield}`
+              : `predict with one iris instance, 32 at a time, AUTHORIZATION=${shield}`,
           unit: 'items/s',
           connections: kind === 'big' ? BIG_CONNECTIONS : 32,
           requests: [kind === 'big' ? big : single],
@@ -42,10 +45,21 @@ export const authorizationSection: Section = {
       return {
         measurements,
         ratios: [
-          ratio(`${BIG}-instance query: shield on / off`, 'throughput kept with authorization on; the goal allows shield at most 10 %', find(measurements, `${BIG}-instance query, shield on`), find(measurements, `${BIG}-instance query, shield off`), {
-            goal: { op: '>=', target: 0.9 },
-          }),
-          ratio('predict-1 c32: shield on / off', 'the same for single-instance queries', find(measurements, 'predict-1 c32, shield on'), find(measurements, 'predict-1 c32, shield off')),
+          ratio(
+            `${BIG}-instance query: shield on / off`,
+            'throughput kept with authorization on; the goal allows shield at most 10 %',
+            find(measurements, `${BIG}-instance query, shield on`),
+            find(measurements, `${BIG}-instance query, shield off`),
+            {
+              goal: { op: '>=', target: 0.9 },
+            },
+          ),
+          ratio(
+            'predict-1 c32: shield on / off',
+            'the same for single-instance queries',
+            find(measurements, 'predict-1 c32, shield on'),
+            find(measurements, 'predict-1 c32, shield off'),
+          ),
         ],
         notes: ['Both gateways run with NODE_ENV=test (production refuses AUTHORIZATION=off); everything else is as in production.'],
       };

@@ -10,8 +10,8 @@ import { onnxScenarios } from '../lib/onnx-scenarios.js';
 import { graphqlPost, heavyPredict } from '../lib/queries.js';
 import type { FactResult, MeasurementResult, RatioResult } from '../lib/results.js';
 import { checkGoal } from '../lib/results.js';
-import { HEAVY_INPUT, type HeavyModelShape } from '../models/heavy-model.js';
 import { HEAVY_BATCHED, HEAVY_UNBATCHED } from '../models/bench-repository.js';
+import { HEAVY_INPUT, type HeavyModelShape } from '../models/heavy-model.js';
 
 export const ONNX_BATCH_SIZES = [1, 8, 32, 64];
 
@@ -46,8 +46,20 @@ export function crossRequestSection(shape: HeavyModelShape, batching: { maxBatch
         const [on, off] = pair;
         const atTop = connections === top;
         ratios.push(
-          ratio(`throughput on / off c${connections}`, `items/s with batching against without, ${connections} concurrent queries`, on, off, atTop ? { goal: { op: '>=', target: 4 } } : {}),
-          ratio(`p99 on / off c${connections}`, `p99 latency with batching against without, ${connections} concurrent queries`, on, off, atTop ? { metric: 'p99', goal: { op: '<=', target: 1 } } : { metric: 'p99' }),
+          ratio(
+            `throughput on / off c${connections}`,
+            `items/s with batching against without, ${connections} concurrent queries`,
+            on,
+            off,
+            atTop ? { goal: { op: '>=', target: 4 } } : {},
+          ),
+          ratio(
+            `p99 on / off c${connections}`,
+            `p99 latency with batching against without, ${connections} concurrent queries`,
+            on,
+            off,
+            atTop ? { metric: 'p99', goal: { op: '<=', target: 1 } } : { metric: 'p99' },
+          ),
         );
       }
 
@@ -67,7 +79,14 @@ export function crossRequestSection(shape: HeavyModelShape, batching: { maxBatch
       measurements.push(...onnx);
       const b1 = find(onnx, 'onnx-alone-b1');
       for (const size of ONNX_BATCH_SIZES.slice(1)) {
-        ratios.push(ratio(`onnx-alone b${size} / b1`, `items/s of onnxruntime alone at batch ${size} against batch 1: the most batching can gain`, find(onnx, `onnx-alone-b${size}`), b1));
+        ratios.push(
+          ratio(
+            `onnx-alone b${size} / b1`,
+            `items/s of onnxruntime alone at batch ${size} against batch 1: the most batching can gain`,
+            find(onnx, `onnx-alone-b${size}`),
+            b1,
+          ),
+        );
       }
       const singleRunMs = b1.median.p50;
       const facts: FactResult[] = [

@@ -5,8 +5,8 @@
  * in a second load process, idle and under load.
  */
 import type { Section } from '../lib/context.js';
-import { loadScenario, summarise } from '../lib/measure.js';
 import type { LoadResult, LoadSpec } from '../lib/load-types.js';
+import { loadScenario, summarise } from '../lib/measure.js';
 import { valueOf } from '../lib/prometheus.js';
 import { graphqlPost, heavyPredict } from '../lib/queries.js';
 import type { FactResult, Sample } from '../lib/results.js';
@@ -55,7 +55,13 @@ export function eventLoopSection(shape: HeavyModelShape): Section {
         unitsPerRequest: 1,
         // No batch counters here: scraping /metrics inside the window would reset the event-loop histogram.
       });
-      const warmHeavy = () => ctx.load.run({ origin: server.origin, connections: CONNECTIONS, durationSec: ctx.settings.warmupSec, requests: [graphqlPost(heavyPredict(HEAVY_BATCHED, shape.inputs), ctx.key.headers)] });
+      const warmHeavy = () =>
+        ctx.load.run({
+          origin: server.origin,
+          connections: CONNECTIONS,
+          durationSec: ctx.settings.warmupSec,
+          requests: [graphqlPost(heavyPredict(HEAVY_BATCHED, shape.inputs), ctx.key.headers)],
+        });
 
       const idle: Window[] = [];
       const loaded: Window[] = [];
@@ -69,14 +75,30 @@ export function eventLoopSection(shape: HeavyModelShape): Section {
           return probe;
         });
         loaded.push({ ...under, load });
-        ctx.log(`  round ${round + 1}/${ctx.settings.rounds}: event loop p99 idle ${idle.at(-1)!.eventLoopP99Ms.toFixed(1)} ms, loaded ${under.eventLoopP99Ms.toFixed(1)} ms; /healthz p99 idle ${idle.at(-1)!.probe.latencyMs.p99.toFixed(2)} ms, loaded ${under.probe.latencyMs.p99.toFixed(2)} ms`);
+        ctx.log(
+          `  round ${round + 1}/${ctx.settings.rounds}: event loop p99 idle ${idle.at(-1)!.eventLoopP99Ms.toFixed(1)} ms, loaded ${under.eventLoopP99Ms.toFixed(1)} ms; /healthz p99 idle ${idle.at(-1)!.probe.latencyMs.p99.toFixed(2)} ms, loaded ${under.probe.latencyMs.p99.toFixed(2)} ms`,
+        );
       }
 
-      const probeSample = (w: Window): Sample => ({ throughput: w.probe.responsesPerSec, requestsPerSec: w.probe.responsesPerSec, latencyMs: w.probe.latencyMs, extra: { eventLoopP99Ms: w.eventLoopP99Ms, eventLoopMaxMs: w.eventLoopMaxMs } });
+      const probeSample = (w: Window): Sample => ({
+        throughput: w.probe.responsesPerSec,
+        requestsPerSec: w.probe.responsesPerSec,
+        latencyMs: w.probe.latencyMs,
+        extra: { eventLoopP99Ms: w.eventLoopP99Ms, eventLoopMaxMs: w.eventLoopMaxMs },
+      });
       const measurements = [
-        summarise({ name: 'healthz idle', description: `GET /healthz at ${PROBE_RATE}/s on an idle server (second load process)`, unit: 'req/s' }, idle.map(probeSample)),
-        summarise({ name: 'healthz under load', description: `GET /healthz at ${PROBE_RATE}/s while the heavy load runs`, unit: 'req/s' }, loaded.map(probeSample)),
-        summarise(heavy, loaded.map((w) => w.load!)),
+        summarise(
+          { name: 'healthz idle', description: `GET /healthz at ${PROBE_RATE}/s on an idle server (second load process)`, unit: 'req/s' },
+          idle.map(probeSample),
+        ),
+        summarise(
+          { name: 'healthz under load', description: `GET /healthz at ${PROBE_RATE}/s while the heavy load runs`, unit: 'req/s' },
+          loaded.map(probeSample),
+        ),
+        summarise(
+          heavy,
+          loaded.map((w) => w.load!),
+        ),
       ];
       const loopLoaded = median(loaded.map((w) => w.eventLoopP99Ms));
       const healthLoaded = median(loaded.map((w) => w.probe.latencyMs.p99));
@@ -90,7 +112,12 @@ export function eventLoopSection(shape: HeavyModelShape): Section {
           goal: { op: '<=', target: 20 },
           met: checkGoal(loopLoaded, { op: '<=', target: 20 }),
         },
-        { name: 'event-loop delay max under load', description: 'nodejs_eventloop_lag_max_seconds over the loaded window', value: median(loaded.map((w) => w.eventLoopMaxMs)), unit: 'ms' },
+        {
+          name: 'event-loop delay max under load',
+          description: 'nodejs_eventloop_lag_max_seconds over the loaded window',
+          value: median(loaded.map((w) => w.eventLoopMaxMs)),
+          unit: 'ms',
+        },
         {
           name: '/healthz p99 under load',
           description: 'client-side latency of the probe while the heavy load runs',
@@ -101,8 +128,14 @@ export function eventLoopSection(shape: HeavyModelShape): Section {
           met: checkGoal(healthLoaded, { op: '<=', target: 50 }),
         },
       ];
-      const loop = pairedRatio(loaded.map((w) => w.eventLoopP99Ms), idle.map((w) => w.eventLoopP99Ms));
-      const health = pairedRatio(loaded.map((w) => w.probe.latencyMs.p99), idle.map((w) => w.probe.latencyMs.p99));
+      const loop = pairedRatio(
+        loaded.map((w) => w.eventLoopP99Ms),
+        idle.map((w) => w.eventLoopP99Ms),
+      );
+      const health = pairedRatio(
+        loaded.map((w) => w.probe.latencyMs.p99),
+        idle.map((w) => w.probe.latencyMs.p99),
+      );
       return {
         measurements,
         ratios: [

@@ -20,7 +20,11 @@ export const nodeRuntimeSection: Section = {
       ctx,
       'pinned / system Node',
       { label: `node ${process.version}`, description: `the pinned Node.js ${process.version} (${process.execPath})`, start: {} },
-      { label: `node ${system.version}`, description: `the system Node.js ${system.version} (${system.path})`, start: { nodeBinary: system.path } },
+      {
+        label: `node ${system.version}`,
+        description: `the system Node.js ${system.version} (${system.path})`,
+        start: { nodeBinary: system.path },
+      },
     );
     return { ...output, notes: [`Pinned: ${process.version} at ${process.execPath}. System: ${system.version} at ${system.path}.`] };
   },

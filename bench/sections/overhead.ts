@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Section } from '../lib/context.js';
 import { find, loadScenario, ratio, runRounds } from '../lib/measure.js';
 import { onnxScenarios } from '../lib/onnx-scenarios.js';
-import { IRIS_ITEM, NOOP_QUERY, graphqlPost, irisPredict } from '../lib/queries.js';
+import { graphqlPost, IRIS_ITEM, irisPredict, NOOP_QUERY } from '../lib/queries.js';
 import { ServerProcess } from '../lib/server-process.js';
 import { defaultVersionDir } from '../models/versions.js';
 
@@ -80,7 +80,8 @@ export const overheadSection: Section = {
         warmupSec: Math.min(1, ctx.settings.warmupSec),
         durationSec: Math.max(1, ctx.settings.durationSec / 2),
       },
-      (batchSize) => `onnxruntime-node alone on iris, batch ${batchSize}, session.run in a loop in a worker thread${batchSize === gatewayBatch ? ' (the mean batch size predict-1 ran)' : ''}`,
+      (batchSize) =>
+        `onnxruntime-node alone on iris, batch ${batchSize}, session.run in a loop in a worker thread${batchSize === gatewayBatch ? ' (the mean batch size predict-1 ran)' : ''}`,
     );
     const onnx = await runRounds(ctx.settings.rounds, onnxRuns, ctx.log);
     const onnxAtGatewayBatch = find(onnx, `onnx-alone-b${gatewayBatch}`);
@@ -88,10 +89,23 @@ export const overheadSection: Section = {
     return {
       measurements: [...measurements, ...onnx],
       ratios: [
-        ratio('predict-1 / graphql-noop', 'single-item predict against the no-op GraphQL ceiling on the same server', predict, noop, { goal: { op: '>=', target: 0.9 } }),
-        ratio('predict-1 / http-limit', 'single-item predict (authorization, logging, metrics on) against the bare HTTP limit', predict, http, { goal: { op: '>=', target: 0.35 } }),
+        ratio('predict-1 / graphql-noop', 'single-item predict against the no-op GraphQL ceiling on the same server', predict, noop, {
+          goal: { op: '>=', target: 0.9 },
+        }),
+        ratio(
+          'predict-1 / http-limit',
+          'single-item predict (authorization, logging, metrics on) against the bare HTTP limit',
+          predict,
+          http,
+          { goal: { op: '>=', target: 0.35 } },
+        ),
         ratio('graphql-noop / http-limit', 'what HTTP + auth + Apollo + logging + metrics leave of the bare HTTP limit', noop, http),
-        ratio(`predict-1 / onnx-alone-b${gatewayBatch}`, 'gateway items/s against onnxruntime alone at the same batch size', predict, onnxAtGatewayBatch),
+        ratio(
+          `predict-1 / onnx-alone-b${gatewayBatch}`,
+          'gateway items/s against onnxruntime alone at the same batch size',
+          predict,
+          onnxAtGatewayBatch,
+        ),
       ],
       notes: [
         `predict-1 ran ${predict.median.extra.meanBatchSize?.toFixed(1)} items per ONNX run on average (server counters), so onnxruntime alone is measured at batch ${gatewayBatch} too.`,

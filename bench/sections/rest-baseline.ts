@@ -21,7 +21,12 @@ export const restBaselineSection: Section = {
     const gateway = await ctx.mainServer();
     const apiKey = ctx.key.headers['x-api-key'];
     const rest = await ServerProcess.startRestBaseline('rest-baseline', ctx.logDir, defaultVersionDir(ctx.repository.root, 'iris'), apiKey);
-    const restPost = (instances: number) => ({ method: 'POST' as const, path: '/predict', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: restPredict(instances) });
+    const restPost = (instances: number) => ({
+      method: 'POST' as const,
+      path: '/predict',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: restPredict(instances),
+    });
     const common = { load: ctx.load, settings: ctx.settings, unit: 'items/s' };
     let single;
     let big;
@@ -31,16 +36,48 @@ export const restBaselineSection: Section = {
       single = await runRounds(
         ctx.settings.rounds,
         [
-          loadScenario({ ...common, name: 'gateway 1 c32', description: 'gateway: predict with one iris instance { label scores }, 32 at a time', server: gateway, connections: 32, requests: [graphqlPost(irisPredictScores(1), ctx.key.headers)], unitsPerRequest: 1 }),
-          loadScenario({ ...common, name: 'rest-baseline 1 c32', description: 'REST baseline: POST /predict with one instance, 32 at a time', server: rest, connections: 32, requests: [restPost(1)], unitsPerRequest: 1 }),
+          loadScenario({
+            ...common,
+            name: 'gateway 1 c32',
+            description: 'gateway: predict with one iris instance { label scores }, 32 at a time',
+            server: gateway,
+            connections: 32,
+            requests: [graphqlPost(irisPredictScores(1), ctx.key.headers)],
+            unitsPerRequest: 1,
+          }),
+          loadScenario({
+            ...common,
+            name: 'rest-baseline 1 c32',
+            description: 'REST baseline: POST /predict with one instance, 32 at a time',
+            server: rest,
+            connections: 32,
+            requests: [restPost(1)],
+            unitsPerRequest: 1,
+          }),
         ],
         ctx.log,
       );
       big = await runRounds(
         ctx.settings.rounds,
         [
-          loadScenario({ ...common, name: `gateway ${BIG} c8`, description: `gateway: predict with ${BIG} iris instances { label scores }, 8 at a time`, server: gateway, connections: 8, requests: [graphqlPost(irisPredictScores(BIG), ctx.key.headers)], unitsPerRequest: BIG }),
-          loadScenario({ ...common, name: `rest-baseline ${BIG} c8`, description: `REST baseline: POST /predict with ${BIG} instances, 8 at a time`, server: rest, connections: 8, requests: [restPost(BIG)], unitsPerRequest: BIG }),
+          loadScenario({
+            ...common,
+            name: `gateway ${BIG} c8`,
+            description: `gateway: predict with ${BIG} iris instances { label scores }, 8 at a time`,
+            server: gateway,
+            connections: 8,
+            requests: [graphqlPost(irisPredictScores(BIG), ctx.key.headers)],
+            unitsPerRequest: BIG,
+          }),
+          loadScenario({
+            ...common,
+            name: `rest-baseline ${BIG} c8`,
+            description: `REST baseline: POST /predict with ${BIG} instances, 8 at a time`,
+            server: rest,
+            connections: 8,
+            requests: [restPost(BIG)],
+            unitsPerRequest: BIG,
+          }),
         ],
         ctx.log,
       );
@@ -62,13 +99,26 @@ export const restBaselineSection: Section = {
         goal: { op: '<=', target: 4 },
         met: gatewayPerInstance <= 4,
       },
-      { name: `REST baseline main-thread CPU per instance, ${BIG}-instance request`, description: 'the same for the REST baseline', value: perInstance(restBig), unit: 'µs' },
+      {
+        name: `REST baseline main-thread CPU per instance, ${BIG}-instance request`,
+        description: 'the same for the REST baseline',
+        value: perInstance(restBig),
+        unit: 'µs',
+      },
     ];
     return {
       measurements,
       ratios: [
-        ratio('gateway / rest-baseline, 1 instance c32', 'items/s, single-instance requests (authentication, shield, logs, metrics on in the gateway)', find(measurements, 'gateway 1 c32'), find(measurements, 'rest-baseline 1 c32'), { goal: { op: '>=', target: 0.5 } }),
-        ratio(`gateway / rest-baseline, ${BIG} instances c8`, `items/s, ${BIG}-instance requests`, gatewayBig, restBig, { goal: { op: '>=', target: 0.8 } }),
+        ratio(
+          'gateway / rest-baseline, 1 instance c32',
+          'items/s, single-instance requests (authentication, shield, logs, metrics on in the gateway)',
+          find(measurements, 'gateway 1 c32'),
+          find(measurements, 'rest-baseline 1 c32'),
+          { goal: { op: '>=', target: 0.5 } },
+        ),
+        ratio(`gateway / rest-baseline, ${BIG} instances c8`, `items/s, ${BIG}-instance requests`, gatewayBig, restBig, {
+          goal: { op: '>=', target: 0.8 },
+        }),
       ],
       facts,
       notes: [

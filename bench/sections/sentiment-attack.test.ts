@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ATTACK, attackBody, attackFromEnv } from './sentiment-attack.js';
+import { attackBody, attackFromEnv, DEFAULT_ATTACK } from './sentiment-attack.js';
 
 describe('section 11: the attack body', () => {
   it('defaults to the largest request the character caps allow: two operations of 256 distinct 5,000-character texts', () => {
@@ -24,7 +24,9 @@ describe('section 11: the attack body', () => {
   });
 
   it('refuses what it cannot read', () => {
-    expect(() => attackFromEnv('texts=0')).toThrow('BENCH_ATTACK must hold texts=N, chars=N, aliases=N, operations=N (positive integers), nice=0-19 or fields=a,b, but got "texts=0"');
+    expect(() => attackFromEnv('texts=0')).toThrow(
+      'BENCH_ATTACK must hold texts=N, chars=N, aliases=N, operations=N (positive integers), nice=0-19 or fields=a,b, but got "texts=0"',
+    );
     expect(() => attackFromEnv('nice=20')).toThrow('but got "nice=20"');
     expect(() => attackFromEnv('speed=2')).toThrow('but got "speed=2"');
   });

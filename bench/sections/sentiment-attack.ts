@@ -19,7 +19,6 @@ import { valueOf } from '../lib/prometheus.js';
 import { body, graphqlPost, irisPredict } from '../lib/queries.js';
 import type { FactResult, Sample } from '../lib/results.js';
 import { checkGoal } from '../lib/results.js';
-import type { ServerProcess } from '../lib/server-process.js';
 import { median, pairedRatio } from '../lib/stats.js';
 
 const CONNECTIONS = 32;
@@ -59,7 +58,9 @@ export function attackFromEnv(text = process.env.BENCH_ATTACK ?? ''): AttackShap
       continue;
     }
     if ((key !== 'texts' && key !== 'chars' && key !== 'aliases' && key !== 'operations') || !Number.isInteger(number) || number < 1) {
-      throw new Error(`BENCH_ATTACK must hold texts=N, chars=N, aliases=N, operations=N (positive integers), nice=0-19 or fields=a,b, but got "${part}"`);
+      throw new Error(
+        `BENCH_ATTACK must hold texts=N, chars=N, aliases=N, operations=N (positive integers), nice=0-19 or fields=a,b, but got "${part}"`,
+      );
     }
     shape[key] = number;
   }
@@ -71,11 +72,19 @@ export function attackBody(shape: AttackShape): string {
   const selection = shape.fields.join(' ');
   const aliases = Array.from({ length: shape.aliases }, (_, i) => `a${i}: classifySentiments(texts: $texts) { ${selection} }`).join(' ');
   const query = `query Attack($texts: [String!]!) { ${aliases} }`;
-  const operation = (o: number) => ({ query, variables: { texts: Array.from({ length: shape.texts }, (_, i) => reviewText(o * shape.texts + i, shape.chars)) } });
-  return shape.operations === 1 ? body(query, operation(0).variables) : JSON.stringify(Array.from({ length: shape.operations }, (_, o) => operation(o)));
+  const operation = (o: number) => ({
+    query,
+    variables: { texts: Array.from({ length: shape.texts }, (_, i) => reviewText(o * shape.texts + i, shape.chars)) },
+  });
+  return shape.operations === 1
+    ? body(query, operation(0).variables)
+    : JSON.stringify(Array.from({ length: shape.operations }, (_, o) => operation(o)));
 }
 
-const WORDS = 'the movie was not good at all but the acting was REALLY wonderful and I loved the ending , though the plot felt slow and somewhat boring . never again ! what a great film , very bad sound'.split(' ');
+const WORDS =
+  'the movie was not good at all but the acting was REALLY wonderful and I loved the ending , though the plot felt slow and somewhat boring . never again ! what a great film , very bad sound'.split(
+    ' ',
+  );
 
 // Deterministic, distinct texts of exactly `chars` characters, with negations, capitals and punctuation.
 function reviewText(seed: number, chars: number): string {
@@ -112,13 +121,29 @@ export const sentimentAttackSection: Section = {
   needsHeavyModel: false,
   async run(ctx) {
     const shape = attackFromEnv();
-    const own = shape.nice === undefined ? null : await ctx.startGateway(`attack-nice-${shape.nice}`, { env: { PREPROCESS_NICE: String(shape.nice) } });
+    const own =
+      shape.nice === undefined
+        ? null
+        : await ctx.startGateway(`attack-nice-${shape.nice}`, { env: { PREPROCESS_NICE: String(shape.nice) } });
     const server = own ?? (await ctx.mainServer());
     const attack = attackBody(shape);
     const durationSec = Math.max(ctx.settings.durationSec, MIN_WINDOW_SEC);
     const iris = graphqlPost(irisPredict(1), ctx.key.headers);
-    const irisSpec = (seconds: number): LoadSpec => ({ origin: server.origin, connections: CONNECTIONS, durationSec: seconds, requests: [iris] });
-    const probeSpec: LoadSpec = { origin: server.origin, connections: 1, durationSec, overallRate: PROBE_RATE, requests: [{ method: 'GET', path: '/healthz' }], expect: 'status', openLoop: true };
+    const irisSpec = (seconds: number): LoadSpec => ({
+      origin: server.origin,
+      connections: CONNECTIONS,
+      durationSec: seconds,
+      requests: [iris],
+    });
+    const probeSpec: LoadSpec = {
+      origin: server.origin,
+      connections: 1,
+      durationSec,
+      overallRate: PROBE_RATE,
+      requests: [{ method: 'GET', path: '/healthz' }],
+      expect: 'status',
+      openLoop: true,
+    };
     const attackSpec: LoadSpec = { origin: server.origin, connections: 1, durationSec, requests: [graphqlPost(attack, ctx.key.headers)] };
     const attacker = await LoadClient.start();
     ctx.log(`  attack: ${describeAttack(shape)}, ${(attack.length / 1e6).toFixed(2)} MB`);
@@ -132,7 +157,12 @@ export const sentimentAttackSection: Section = {
         withAttack ? attacker.runUnchecked(attackSpec) : Promise.resolve(undefined),
       ]);
       const eventLoopP99Ms = valueOf(await server.metrics(), 'nodejs_eventloop_lag_p99_seconds') * 1000;
-      return { iris: { throughput: load.responsesPerSec, requestsPerSec: load.responsesPerSec, latencyMs: load.latencyMs }, probe, eventLoopP99Ms, attack: attackResult };
+      return {
+        iris: { throughput: load.responsesPerSec, requestsPerSec: load.responsesPerSec, latencyMs: load.latencyMs },
+        probe,
+        eventLoopP99Ms,
+        attack: attackResult,
+      };
     };
 
     const quiet: Round[] = [];
@@ -154,7 +184,12 @@ export const sentimentAttackSection: Section = {
       await own?.stop();
     }
 
-    const probeSample = (r: Round): Sample => ({ throughput: r.probe.responsesPerSec, requestsPerSec: r.probe.responsesPerSec, latencyMs: r.probe.latencyMs, extra: { eventLoopP99Ms: r.eventLoopP99Ms, unanswered: r.probe.unanswered ?? 0 } });
+    const probeSample = (r: Round): Sample => ({
+      throughput: r.probe.responsesPerSec,
+      requestsPerSec: r.probe.responsesPerSec,
+      latencyMs: r.probe.latencyMs,
+      extra: { eventLoopP99Ms: r.eventLoopP99Ms, unanswered: r.probe.unanswered ?? 0 },
+    });
     const attackSample = (r: Round): Sample => ({
       throughput: r.attack!.responsesPerSec,
       requestsPerSec: r.attack!.responsesPerSec,
@@ -163,38 +198,76 @@ export const sentimentAttackSection: Section = {
     });
     const irisName = `iris x1 c${CONNECTIONS}`;
     const measurements = [
-      summarise({ name: `${irisName} alone`, description: `single-instance iris predicts, ${CONNECTIONS} at a time, no attack`, unit: 'req/s' }, quiet.map((r) => r.iris)),
-      summarise({ name: `${irisName} under attack`, description: 'the same, while one client sends the attack back to back', unit: 'req/s' }, attacked.map((r) => r.iris)),
-      summarise({ name: 'healthz alone', description: `GET /healthz at ${PROBE_RATE}/s beside the iris load`, unit: 'req/s' }, quiet.map(probeSample)),
-      summarise({ name: 'healthz under attack', description: `GET /healthz at ${PROBE_RATE}/s beside the iris load and the attack`, unit: 'req/s' }, attacked.map(probeSample)),
-      summarise({ name: 'attack', description: 'the attacking client: answered requests (refusals counted apart)', unit: 'req/s' }, attacked.map(attackSample)),
+      summarise(
+        { name: `${irisName} alone`, description: `single-instance iris predicts, ${CONNECTIONS} at a time, no attack`, unit: 'req/s' },
+        quiet.map((r) => r.iris),
+      ),
+      summarise(
+        { name: `${irisName} under attack`, description: 'the same, while one client sends the attack back to back', unit: 'req/s' },
+        attacked.map((r) => r.iris),
+      ),
+      summarise(
+        { name: 'healthz alone', description: `GET /healthz at ${PROBE_RATE}/s beside the iris load`, unit: 'req/s' },
+        quiet.map(probeSample),
+      ),
+      summarise(
+        { name: 'healthz under attack', description: `GET /healthz at ${PROBE_RATE}/s beside the iris load and the attack`, unit: 'req/s' },
+        attacked.map(probeSample),
+      ),
+      summarise(
+        { name: 'attack', description: 'the attacking client: answered requests (refusals counted apart)', unit: 'req/s' },
+        attacked.map(attackSample),
+      ),
     ];
     const healthP99 = median(attacked.map((r) => r.probe.latencyMs.p99));
     const goal = { op: '<=' as const, target: 50 };
     const facts: FactResult[] = [
       {
         name: '/healthz p99 under attack',
-        description: 'client-side latency of an open-loop probe (sent every 20 ms, answered or not; unanswered ones count with their wait) while the attack and the iris load run',
+        description:
+          'client-side latency of an open-loop probe (sent every 20 ms, answered or not; unanswered ones count with their wait) while the attack and the iris load run',
         value: healthP99,
         unit: 'ms',
         rounds: attacked.map((r) => r.probe.latencyMs.p99),
         goal,
         met: checkGoal(healthP99, goal),
       },
-      { name: 'event-loop delay p99 under attack', description: "nodejs_eventloop_lag_p99_seconds over the attacked window (includes the monitor's 10 ms resolution)", value: median(attacked.map((r) => r.eventLoopP99Ms)), unit: 'ms' },
+      {
+        name: 'event-loop delay p99 under attack',
+        description: "nodejs_eventloop_lag_p99_seconds over the attacked window (includes the monitor's 10 ms resolution)",
+        value: median(attacked.map((r) => r.eventLoopP99Ms)),
+        unit: 'ms',
+      },
       { name: 'attack body', description: describeAttack(shape), value: attack.length / 1e6, unit: 'MB' },
     ];
-    const throughput = pairedRatio(attacked.map((r) => r.iris.throughput), quiet.map((r) => r.iris.throughput));
-    const health = pairedRatio(attacked.map((r) => r.probe.latencyMs.p99), quiet.map((r) => r.probe.latencyMs.p99));
+    const throughput = pairedRatio(
+      attacked.map((r) => r.iris.throughput),
+      quiet.map((r) => r.iris.throughput),
+    );
+    const health = pairedRatio(
+      attacked.map((r) => r.probe.latencyMs.p99),
+      quiet.map((r) => r.probe.latencyMs.p99),
+    );
     const refused = attacked.reduce((sum, r) => sum + r.attack!.failures, 0);
     return {
       measurements,
       ratios: [
-        { name: 'iris throughput under attack / alone', description: 'other clients keep at least half their throughput', ...throughput, goal: { op: '>=', target: 0.5 }, met: checkGoal(throughput.value, { op: '>=', target: 0.5 }) },
+        {
+          name: 'iris throughput under attack / alone',
+          description: 'other clients keep at least half their throughput',
+          ...throughput,
+          goal: { op: '>=', target: 0.5 },
+          met: checkGoal(throughput.value, { op: '>=', target: 0.5 }),
+        },
         { name: '/healthz p99 under attack / alone', description: 'probe latency with the attack against without', ...health },
       ],
       facts,
-      notes: refused > 0 ? [`${refused} attack requests were refused (first: ${attacked.find((r) => r.attack!.failureSample)?.attack!.failureSample?.slice(0, 200)}): the limits cut the attack before it ran.`] : [],
+      notes:
+        refused > 0
+          ? [
+              `${refused} attack requests were refused (first: ${attacked.find((r) => r.attack!.failureSample)?.attack!.failureSample?.slice(0, 200)}): the limits cut the attack before it ran.`,
+            ]
+          : [],
     };
   },
 };

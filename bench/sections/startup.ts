@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Section } from '../lib/context.js';
 import type { LoadClient } from '../lib/load-client.js';
-import { MULTI_MODEL_QUERY, graphqlPost, irisPredict } from '../lib/queries.js';
+import { graphqlPost, irisPredict, MULTI_MODEL_QUERY } from '../lib/queries.js';
 import type { BenchSettings, FactResult } from '../lib/results.js';
 import { checkGoal } from '../lib/results.js';
 import { ServerProcess } from '../lib/server-process.js';
@@ -38,33 +38,75 @@ export const startupSection: Section = {
       bareMs.push(bare.startupMs);
       try {
         if (last) {
-          await ctx.load.run({ origin: bare.origin, connections: 32, durationSec: ctx.settings.durationSec, requests: [graphqlPost('{"query":"{ __typename }"}', {})] });
+          await ctx.load.run({
+            origin: bare.origin,
+            connections: 32,
+            durationSec: ctx.settings.durationSec,
+            requests: [graphqlPost('{"query":"{ __typename }"}', {})],
+          });
           bareRss = rssMb(bare);
         }
       } finally {
         await bare.stop();
       }
-      ctx.log(`  start ${i + 1}/${starts}: gateway ready in ${gatewayMs.at(-1)!.toFixed(0)} ms, bare Fastify in ${bareMs.at(-1)!.toFixed(0)} ms`);
+      ctx.log(
+        `  start ${i + 1}/${starts}: gateway ready in ${gatewayMs.at(-1)!.toFixed(0)} ms, bare Fastify in ${bareMs.at(-1)!.toFixed(0)} ms`,
+      );
     }
     const startup = median(gatewayMs);
     const facts: FactResult[] = [
-      { name: 'gateway start-up to /readyz 200', description: `bundled models, production mode, fresh process; median of ${starts}`, value: startup, unit: 'ms', rounds: gatewayMs, goal: { op: '<=', target: 2000 }, met: checkGoal(startup, { op: '<=', target: 2000 }) },
-      { name: 'bare Fastify start-up (tsx)', description: 'node + tsx + Fastify listening, the floor', value: median(bareMs), unit: 'ms', rounds: bareMs },
-      { name: 'gateway RSS after load', description: 'resident memory (main thread + inference workers) after predict, 256-instance and multi-model load', value: gatewayRss, unit: 'MB', goal: { op: '<=', target: 300 }, met: checkGoal(gatewayRss, { op: '<=', target: 300 }) },
+      {
+        name: 'gateway start-up to /readyz 200',
+        description: `bundled models, production mode, fresh process; median of ${starts}`,
+        value: startup,
+        unit: 'ms',
+        rounds: gatewayMs,
+        goal: { op: '<=', target: 2000 },
+        met: checkGoal(startup, { op: '<=', target: 2000 }),
+      },
+      {
+        name: 'bare Fastify start-up (tsx)',
+        description: 'node + tsx + Fastify listening, the floor',
+        value: median(bareMs),
+        unit: 'ms',
+        rounds: bareMs,
+      },
+      {
+        name: 'gateway RSS after load',
+        description: 'resident memory (main thread + inference workers) after predict, 256-instance and multi-model load',
+        value: gatewayRss,
+        unit: 'MB',
+        goal: { op: '<=', target: 300 },
+        met: checkGoal(gatewayRss, { op: '<=', target: 300 }),
+      },
       { name: 'bare Fastify RSS after load', description: 'the same after a c32 load on its route', value: bareRss, unit: 'MB' },
     ];
     return {
       measurements: [],
       ratios: [
-        { name: 'start-up gateway / bare Fastify', description: 'how much longer than an empty Fastify process the gateway takes to be ready', ...pairedRatio(gatewayMs, bareMs) },
-        { name: 'RSS gateway / bare Fastify', description: 'memory after load against an empty Fastify process', value: gatewayRss / bareRss, rounds: [gatewayRss / bareRss] },
+        {
+          name: 'start-up gateway / bare Fastify',
+          description: 'how much longer than an empty Fastify process the gateway takes to be ready',
+          ...pairedRatio(gatewayMs, bareMs),
+        },
+        {
+          name: 'RSS gateway / bare Fastify',
+          description: 'memory after load against an empty Fastify process',
+          value: gatewayRss / bareRss,
+          rounds: [gatewayRss / bareRss],
+        },
       ],
       facts,
     };
   },
 };
 
-async function loadMix(load: LoadClient, settings: BenchSettings, server: ServerProcess, headers: Readonly<Record<string, string>>): Promise<void> {
+async function loadMix(
+  load: LoadClient,
+  settings: BenchSettings,
+  server: ServerProcess,
+  headers: Readonly<Record<string, string>>,
+): Promise<void> {
   const durationSec = settings.durationSec;
   await load.run({ origin: server.origin, connections: 32, durationSec, requests: [graphqlPost(irisPredict(1), headers)] });
   await load.run({ origin: server.origin, connections: 4, durationSec, requests: [graphqlPost(irisPredict(256), headers)] });

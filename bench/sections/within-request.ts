@@ -5,7 +5,7 @@
  */
 import type { Section } from '../lib/context.js';
 import { find, loadScenario, ratio, runRounds } from '../lib/measure.js';
-import { VERSION_COUNTERS, graphqlPost, irisPredict } from '../lib/queries.js';
+import { graphqlPost, irisPredict, VERSION_COUNTERS } from '../lib/queries.js';
 import type { FactResult } from '../lib/results.js';
 import type { ServerProcess } from '../lib/server-process.js';
 
@@ -23,9 +23,30 @@ export const withinRequestSection: Section = {
     const measurements = await runRounds(
       ctx.settings.rounds,
       [
-        loadScenario({ ...common, name: `one-query-${ITEMS} c1`, description: `one predict query with ${ITEMS} iris instances, queries sent one after another`, connections: 1, requests: [big], unitsPerRequest: ITEMS }),
-        loadScenario({ ...common, name: 'single-queries c1', description: 'predict queries of one instance, one after another', connections: 1, requests: [single], unitsPerRequest: 1 }),
-        loadScenario({ ...common, name: 'single-queries c32', description: 'predict queries of one instance, 32 at a time', connections: 32, requests: [single], unitsPerRequest: 1 }),
+        loadScenario({
+          ...common,
+          name: `one-query-${ITEMS} c1`,
+          description: `one predict query with ${ITEMS} iris instances, queries sent one after another`,
+          connections: 1,
+          requests: [big],
+          unitsPerRequest: ITEMS,
+        }),
+        loadScenario({
+          ...common,
+          name: 'single-queries c1',
+          description: 'predict queries of one instance, one after another',
+          connections: 1,
+          requests: [single],
+          unitsPerRequest: 1,
+        }),
+        loadScenario({
+          ...common,
+          name: 'single-queries c32',
+          description: 'predict queries of one instance, 32 at a time',
+          connections: 32,
+          requests: [single],
+          unitsPerRequest: 1,
+        }),
       ],
       ctx.log,
     );
@@ -47,8 +68,20 @@ export const withinRequestSection: Section = {
     return {
       measurements,
       ratios: [
-        ratio(`one-query-${ITEMS} / single-queries c1`, 'items/s of one big query against sequential single-instance queries', big1, find(measurements, 'single-queries c1'), { goal: { op: '>=', target: 20 } }),
-        ratio(`one-query-${ITEMS} / single-queries c32`, 'items/s of one big query (sequential) against single-instance queries 32 at a time', big1, find(measurements, 'single-queries c32'), { goal: { op: '>=', target: 20 } }),
+        ratio(
+          `one-query-${ITEMS} / single-queries c1`,
+          'items/s of one big query against sequential single-instance queries',
+          big1,
+          find(measurements, 'single-queries c1'),
+          { goal: { op: '>=', target: 20 } },
+        ),
+        ratio(
+          `one-query-${ITEMS} / single-queries c32`,
+          'items/s of one big query (sequential) against single-instance queries 32 at a time',
+          big1,
+          find(measurements, 'single-queries c32'),
+          { goal: { op: '>=', target: 20 } },
+        ),
       ],
       facts,
     };
@@ -56,7 +89,11 @@ export const withinRequestSection: Section = {
 };
 
 /** The runtime's run and item counters for iris (all versions) around one query. */
-async function runsForOneQuery(server: ServerProcess, headers: Readonly<Record<string, string>>, query: string): Promise<{ runs: number; items: number }> {
+async function runsForOneQuery(
+  server: ServerProcess,
+  headers: Readonly<Record<string, string>>,
+  query: string,
+): Promise<{ runs: number; items: number }> {
   type Counters = { model: { versionDetails: { version: number; runs: number; items: number }[] } | null };
   const read = async () => {
     const data = await server.graphql<Counters>(VERSION_COUNTERS('iris'), headers);

@@ -52,7 +52,12 @@ const bodySchema = {
       type: 'array',
       minItems: 1,
       maxItems: 1024,
-      items: { type: 'object', required: features, additionalProperties: false, properties: Object.fromEntries(features.map((f) => [f, number])) },
+      items: {
+        type: 'object',
+        required: features,
+        additionalProperties: false,
+        properties: Object.fromEntries(features.map((f) => [f, number])),
+      },
     },
   },
 };
@@ -64,7 +69,10 @@ const responseSchema = {
         type: 'array',
         items: {
           type: 'object',
-          properties: { label: { type: 'string' }, probabilities: { type: 'object', properties: Object.fromEntries(labels.map((l) => [l, number])) } },
+          properties: {
+            label: { type: 'string' },
+            probabilities: { type: 'object', properties: Object.fromEntries(labels.map((l) => [l, number])) },
+          },
         },
       },
     },

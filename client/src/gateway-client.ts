@@ -21,16 +21,16 @@ import {
   ApolloLink,
   CombinedGraphQLErrors,
   InMemoryCache,
+  type OperationVariables,
   ServerError,
   ServerParseError,
-  type OperationVariables,
   type TypedDocumentNode,
 } from '@apollo/client';
 import { BatchHttpLink } from '@apollo/client/link/batch-http';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
-import { print, type DocumentNode } from 'graphql';
+import { type DocumentNode, print } from 'graphql';
 
 /** Every `extensions.code` the gateway sends (its error catalogue; a test keeps the two in step). */
 export const GATEWAY_ERROR_CODES = [
@@ -111,18 +111,23 @@ export function gatewayErrorsOf(error: unknown): GatewayRequestError[] {
     // A non-2xx answer may still carry GraphQL errors, e.g. the batch size limit's HTTP 400.
     const errors = formattedErrorsIn(error.bodyText);
     if (errors.length > 0) return errors.map((formatted) => fromFormattedError(formatted, error.statusCode));
-    return [new GatewayRequestError('HTTP_ERROR', `HTTP ${error.statusCode}: ${error.message}`, { httpStatus: error.statusCode, cause: error })];
+    return [
+      new GatewayRequestError('HTTP_ERROR', `HTTP ${error.statusCode}: ${error.message}`, { httpStatus: error.statusCode, cause: error }),
+    ];
   }
   // A batch the server refused as a whole (e.g. too many operations) gets one answer for all of its
   // operations; Apollo's batch link reports that with the answer in `result`.
   const refusedBatch = (error as { result?: unknown } | null)?.result;
   if (Array.isArray(refusedBatch)) {
-    const errors = refusedBatch.flatMap((result: { errors?: unknown } | null) => (Array.isArray(result?.errors) ? (result.errors as FormattedError[]) : []));
+    const errors = refusedBatch.flatMap((result: { errors?: unknown } | null) =>
+      Array.isArray(result?.errors) ? (result.errors as FormattedError[]) : [],
+    );
     if (errors.length > 0) return errors.map((formatted) => fromFormattedError(formatted));
   }
   const message = error instanceof Error ? error.message : String(error);
   // fetch rejects with a TypeError when there is no answer at all (refused, reset, offline).
-  if (error instanceof TypeError) return [new GatewayRequestError('NETWORK_ERROR', `the gateway could not be reached: ${message}`, { cause: error })];
+  if (error instanceof TypeError)
+    return [new GatewayRequestError('NETWORK_ERROR', `the gateway could not be reached: ${message}`, { cause: error })];
   return [new GatewayRequestError('UNKNOWN_CODE', message, { cause: error })];
 }
 
@@ -136,7 +141,9 @@ function formattedErrorsIn(bodyText: string): FormattedError[] {
   try {
     const body: unknown = JSON.parse(bodyText);
     const errors = (body as { errors?: unknown } | null)?.errors;
-    return Array.isArray(errors) ? errors.filter((e): e is FormattedError => typeof (e as FormattedError | null)?.message === 'string') : [];
+    return Array.isArray(errors)
+      ? errors.filter((e): e is FormattedError => typeof (e as FormattedError | null)?.message === 'string')
+      : [];
   } catch {
     return [];
   }

@@ -4,14 +4,14 @@
  * consumer's own, generated from the gateway's schema by GraphQL Code Generator (see README.md).
  */
 export {
-  GATEWAY_ERROR_CODES,
-  GatewayRequestError,
+  type ClientErrorCode,
   createGatewayClient,
+  GATEWAY_ERROR_CODES,
+  type GatewayClientOptions,
+  type GatewayErrorCode,
+  GatewayRequestError,
+  type GatewayResult,
   gatewayErrorsOf,
   isGatewayErrorCode,
   runQuery,
-  type ClientErrorCode,
-  type GatewayClientOptions,
-  type GatewayErrorCode,
-  type GatewayResult,
 } from './gateway-client.js';

@@ -49,7 +49,8 @@ export class GraphBuilder {
   /** Adds a constant weight tensor. */
   initializer(name: string, type: ElementType, dims: number[], data: TensorData): string {
     const expected = dims.reduce((a, b) => a * b, 1);
-    if (data.length !== expected) throw new Error(`initializer ${name}: dims ${JSON.stringify(dims)} need ${expected} values, but got ${data.length}`);
+    if (data.length !== expected)
+      throw new Error(`initializer ${name}: dims ${JSON.stringify(dims)} need ${expected} values, but got ${data.length}`);
     this.initializers.push(tensorProto(name, type, dims, data));
     return name;
   }

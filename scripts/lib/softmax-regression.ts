@@ -18,7 +18,11 @@ export interface SoftmaxRegressionModel {
   bias: number[];
 }
 
-export function fitSoftmaxRegression(rows: readonly number[][], labels: readonly number[], options: SoftmaxRegressionOptions): SoftmaxRegressionModel {
+export function fitSoftmaxRegression(
+  rows: readonly number[][],
+  labels: readonly number[],
+  options: SoftmaxRegressionOptions,
+): SoftmaxRegressionModel {
   const { classes, iterations = 20_000, learningRate = 0.5, l2 = 1e-3, fixedBias } = options;
   if (fixedBias && fixedBias.length !== classes) throw new Error(`fixedBias must hold ${classes} values, but got ${fixedBias.length}`);
   if (rows.length === 0 || rows.length !== labels.length) {

@@ -5,9 +5,9 @@ import {
   argmaxRows,
   fit,
   fitStandardizer,
+  Mlp,
   meanAbsolutePercentageError,
   meanSquaredError,
-  Mlp,
   softmaxCrossEntropy,
   standardize,
   stratifiedSplit,
@@ -86,7 +86,13 @@ describe('fit', () => {
         batchSize: 4,
         random: new Random(4),
         learningRate: 0.05,
-        loss: (out, rows, batch) => softmaxCrossEntropy(out, Array.from(rows.subarray(0, batch), (r) => labels[r]), batch, 2),
+        loss: (out, rows, batch) =>
+          softmaxCrossEntropy(
+            out,
+            Array.from(rows.subarray(0, batch), (r) => labels[r]),
+            batch,
+            2,
+          ),
       });
       return model;
     };
@@ -98,7 +104,13 @@ describe('fit', () => {
   it('refuses data whose length does not match the model width', () => {
     const model = new Mlp([3, 1], new Random(5));
     expect(() =>
-      fit(model, new Float32Array(7), 2, { epochs: 1, batchSize: 2, random: new Random(6), learningRate: 0.1, loss: (out) => meanSquaredError(out, [0, 0], 2, 1) }),
+      fit(model, new Float32Array(7), 2, {
+        epochs: 1,
+        batchSize: 2,
+        random: new Random(6),
+        learningRate: 0.1,
+        loss: (out) => meanSquaredError(out, [0, 0], 2, 1),
+      }),
     ).toThrow('x must hold 2 rows of 3 values, but got 7 values');
   });
 });

@@ -218,7 +218,13 @@ export interface LossResult {
 }
 
 /** Softmax cross-entropy of `logits` (`[batch, classes]`) against integer `labels` for the batch's rows. */
-export function softmaxCrossEntropy(logits: Float32Array, labels: ArrayLike<number>, batch: number, classes: number, grad = new Float32Array(batch * classes)): LossResult {
+export function softmaxCrossEntropy(
+  logits: Float32Array,
+  labels: ArrayLike<number>,
+  batch: number,
+  classes: number,
+  grad = new Float32Array(batch * classes),
+): LossResult {
   let loss = 0;
   for (let b = 0; b < batch; b += 1) {
     const row = b * classes;
@@ -237,7 +243,13 @@ export function softmaxCrossEntropy(logits: Float32Array, labels: ArrayLike<numb
 }
 
 /** Mean squared error of `predictions` against `targets`, both `[batch, width]`. */
-export function meanSquaredError(predictions: Float32Array, targets: ArrayLike<number>, batch: number, width: number, grad = new Float32Array(batch * width)): LossResult {
+export function meanSquaredError(
+  predictions: Float32Array,
+  targets: ArrayLike<number>,
+  batch: number,
+  width: number,
+  grad = new Float32Array(batch * width),
+): LossResult {
   const n = batch * width;
   let loss = 0;
   for (let i = 0; i < n; i += 1) {
@@ -373,7 +385,8 @@ export function argmaxRows(x: ArrayLike<number>, width: number): number[] {
 }
 
 export function accuracy(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
-  if (predicted.length !== actual.length) throw new Error(`predictions and labels must have the same length, but got ${predicted.length} and ${actual.length}`);
+  if (predicted.length !== actual.length)
+    throw new Error(`predictions and labels must have the same length, but got ${predicted.length} and ${actual.length}`);
   let right = 0;
   for (let i = 0; i < actual.length; i += 1) if (predicted[i] === actual[i]) right += 1;
   return right / actual.length;

@@ -7,10 +7,22 @@
  * graph derives itself (sin/cos of weekday and day of year, log price, ...), so clients send plain values.
  * It is trained on 2022-01-01..2024-06-30 and evaluated on 2024-07-01..2024-12-31 (time split).
  */
-import { GraphBuilder } from '../lib/onnx-graph.js';
+
 import { writeModel } from '../lib/model-writer.js';
+import { GraphBuilder } from '../lib/onnx-graph.js';
 import { Random } from '../lib/random.js';
-import { appendMlp, cosineDecay, fit, fitStandardizer, meanAbsoluteError, meanAbsolutePercentageError, meanSquaredError, Mlp, standardize, type Standardizer } from '../lib/train.js';
+import {
+  appendMlp,
+  cosineDecay,
+  fit,
+  fitStandardizer,
+  Mlp,
+  meanAbsoluteError,
+  meanAbsolutePercentageError,
+  meanSquaredError,
+  type Standardizer,
+  standardize,
+} from '../lib/train.js';
 import type { BuildReport } from './report.js';
 
 /** The input columns, in order (public API). */
@@ -102,7 +114,9 @@ export function generateDemandSeries(): DemandDay[] {
     if (isHoliday && random.next() < 0.75) discountPct = Math.max(discountPct, random.pick([20, 25, 30, 40]));
 
     const trend = Math.exp((TRUTH.growthPerYear * daysSinceLaunch) / 365);
-    const season = Math.exp(0.18 * Math.cos((TWO_PI * (dayOfYear - 345)) / YEAR_DAYS) + 0.06 * Math.cos((2 * TWO_PI * (dayOfYear - 200)) / YEAR_DAYS));
+    const season = Math.exp(
+      0.18 * Math.cos((TWO_PI * (dayOfYear - 345)) / YEAR_DAYS) + 0.06 * Math.cos((2 * TWO_PI * (dayOfYear - 200)) / YEAR_DAYS),
+    );
     const effectivePrice = listPrice * (1 - discountPct / 100);
     const priceEffect = (effectivePrice / TRUTH.referencePrice) ** TRUTH.elasticity;
     const promotion = discountPct > 0 ? TRUTH.promotionUplift : 1;
@@ -162,10 +176,28 @@ function toOnnx(model: Mlp, scaler: Standardizer): Uint8Array {
   const features = graph.input('features', 'float32', ['batch', DEMAND_FEATURES.length]);
   const column = (name: (typeof DEMAND_FEATURES)[number]) =>
     graph.op('Gather', [features, graph.int64s(`${name}_column`, [1], [DEMAND_FEATURES.indexOf(name)])], { axis: 1 });
-  const weeklyAngles = graph.op('Mul', [column('dayOfWeek'), graph.floats('weekly_frequencies', [WEEKLY_HARMONICS.length], WEEKLY_HARMONICS.map((k) => (TWO_PI * k) / 7))]);
-  const yearlyAngles = graph.op('Mul', [column('dayOfYear'), graph.floats('yearly_frequencies', [YEARLY_HARMONICS.length], YEARLY_HARMONICS.map((k) => (TWO_PI * k) / YEAR_DAYS))]);
+  const weeklyAngles = graph.op('Mul', [
+    column('dayOfWeek'),
+    graph.floats(
+      'weekly_frequencies',
+      [WEEKLY_HARMONICS.length],
+      WEEKLY_HARMONICS.map((k) => (TWO_PI * k) / 7),
+    ),
+  ]);
+  const yearlyAngles = graph.op('Mul', [
+    column('dayOfYear'),
+    graph.floats(
+      'yearly_frequencies',
+      [YEARLY_HARMONICS.length],
+      YEARLY_HARMONICS.map((k) => (TWO_PI * k) / YEAR_DAYS),
+    ),
+  ]);
   const price = graph.op('Max', [column('price'), graph.floats('min_price', [], [MIN_PRICE])]);
-  const discount = graph.op('Clip', [column('discountPct'), graph.floats('min_discount', [], [0]), graph.floats('max_discount', [], [MAX_DISCOUNT_PCT])]);
+  const discount = graph.op('Clip', [
+    column('discountPct'),
+    graph.floats('min_discount', [], [0]),
+    graph.floats('max_discount', [], [MAX_DISCOUNT_PCT]),
+  ]);
   const priceFactor = graph.op('Sub', [graph.floats('one', [], [1]), graph.op('Div', [discount, graph.floats('hundred', [], [100])])]);
   const derived = graph.op(
     'Concat',
@@ -268,7 +300,13 @@ export async function build(): Promise<BuildReport> {
         optimizer: `Adam, lr ${TRAINING.learningRate} with cosine decay, batch ${TRAINING.batchSize}, ${TRAINING.epochs} epochs, seeds ${TRAINING.initSeed}/${TRAINING.shuffleSeed}`,
         metrics: {
           ...metrics,
-          trainMape: round(meanAbsolutePercentageError(trainPredicted, train.map((day) => day.units)), 4),
+          trainMape: round(
+            meanAbsolutePercentageError(
+              trainPredicted,
+              train.map((day) => day.units),
+            ),
+            4,
+          ),
           baseline: 'seasonal naive: the actual units of the same weekday one week earlier',
         },
         learnedPriceElasticity: round(learned[DERIVED_FEATURES.indexOf('ln(max(price, 0.01))')] / priceStd, 3),

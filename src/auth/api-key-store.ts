@@ -76,24 +76,29 @@ export function isValidKeyId(id: string): boolean {
 const isoDateTime = () =>
   z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, such as 2027-01-01T00:00:00Z' });
 
-const ApiKeyRecordSchema = z.strictObject({
-  id: z.string({ error: 'must be a string' }).regex(ID_PATTERN, `must ${KEY_ID_DESCRIPTION}`),
-  lookup: z.string({ error: 'must be a string' }).regex(/^[0-9A-Za-z]{12}$/, 'must be 12 letters or digits'),
-  hash: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256 digest of 43 characters'),
-  salt: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9_-]{22,}$/, 'must be base64url of at least 16 bytes (22 characters)'),
-  scopes: z
-    .array(z.string({ error: 'must be a string' }).refine(isValidScope, `must ${VALID_SCOPE_DESCRIPTION}`), { error: 'must be an array of scopes' })
-    .min(1, 'must list at least one scope'),
-  createdAt: isoDateTime(),
-  expiresAt: isoDateTime().optional(),
-  rateLimit: z
-    .strictObject(
-      { itemsPerMinute: z.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive') },
-      { error: 'must be an object such as { "itemsPerMinute": 6000 }' },
-    )
-    .optional(),
-  revokedAt: isoDateTime().optional(),
-}, { error: 'must be an object' });
+const ApiKeyRecordSchema = z.strictObject(
+  {
+    id: z.string({ error: 'must be a string' }).regex(ID_PATTERN, `must ${KEY_ID_DESCRIPTION}`),
+    lookup: z.string({ error: 'must be a string' }).regex(/^[0-9A-Za-z]{12}$/, 'must be 12 letters or digits'),
+    hash: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256 digest of 43 characters'),
+    salt: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9_-]{22,}$/, 'must be base64url of at least 16 bytes (22 characters)'),
+    scopes: z
+      .array(z.string({ error: 'must be a string' }).refine(isValidScope, `must ${VALID_SCOPE_DESCRIPTION}`), {
+        error: 'must be an array of scopes',
+      })
+      .min(1, 'must list at least one scope'),
+    createdAt: isoDateTime(),
+    expiresAt: isoDateTime().optional(),
+    rateLimit: z
+      .strictObject(
+        { itemsPerMinute: z.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive') },
+        { error: 'must be an object such as { "itemsPerMinute": 6000 }' },
+      )
+      .optional(),
+    revokedAt: isoDateTime().optional(),
+  },
+  { error: 'must be an object' },
+);
 
 const KeysFileSchema = z.strictObject(
   { keys: z.array(ApiKeyRecordSchema, { error: 'must be an array' }) },
@@ -251,7 +256,11 @@ export type ApiKeyFailureReason = 'unknown-api-key' | 'api-key-expired' | 'api-k
 
 export type ApiKeyVerification =
   | { readonly ok: true; readonly principal: Principal }
-  | { readonly ok: false; readonly reason: ApiKeyFailureReason; /** Known for expired/revoked keys; safe to log. */ readonly keyId?: string };
+  | {
+      readonly ok: false;
+      readonly reason: ApiKeyFailureReason /** Known for expired/revoked keys; safe to log. */;
+      readonly keyId?: string;
+    };
 
 export type KeysReloadResult = { readonly ok: true; readonly keys: number } | { readonly ok: false; readonly error: Error };
 
@@ -332,7 +341,8 @@ export class ApiKeyStore {
       this.verified.set(key, stored);
     }
     if (stored.revoked) return { ok: false, reason: 'api-key-revoked', keyId: stored.id };
-    if (stored.expiresAtMs !== undefined && stored.expiresAtMs <= this.now()) return { ok: false, reason: 'api-key-expired', keyId: stored.id };
+    if (stored.expiresAtMs !== undefined && stored.expiresAtMs <= this.now())
+      return { ok: false, reason: 'api-key-expired', keyId: stored.id };
     return { ok: true, principal: stored.principal };
   }
 
@@ -412,7 +422,10 @@ function indexKeys(file: KeysFile): ReadonlyMap<string, StoredKey> {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, segment) => (typeof segment === 'number' ? `${out}[${segment}]` : out ? `${out}.${String(segment)}` : String(segment)), '');
+  return path.reduce<string>(
+    (out, segment) => (typeof segment === 'number' ? `${out}[${segment}]` : out ? `${out}.${String(segment)}` : String(segment)),
+    '',
+  );
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

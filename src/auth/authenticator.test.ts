@@ -7,7 +7,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { type ApiKeyRecord, createKeyRecord, KeysFileError, writeKeysFile } from './api-key-store.js';
-import { type Authenticator, type AuthLogger, createAuthenticator, credentialHeadersOf, type RequestHeaders, UNAUTHENTICATED_REASONS, unauthenticated } from './authenticator.js';
+import {
+  type Authenticator,
+  type AuthLogger,
+  createAuthenticator,
+  credentialHeadersOf,
+  type RequestHeaders,
+  UNAUTHENTICATED_REASONS,
+  unauthenticated,
+} from './authenticator.js';
 import { ANONYMOUS, hasScope } from './principal.js';
 
 const SECRET = 'authenticator-test-secret-of-32-characters-or-more';
@@ -56,7 +64,8 @@ async function expectRefused(authenticator: Authenticator, headers: RequestHeade
   expect({ message: error.message, reason: error.details.reason }).toEqual({ message, reason });
 }
 
-const hs256 = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+const hs256 = (claims: Record<string, unknown>) =>
+  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
 const inFiveMinutes = () => Math.floor(Date.now() / 1000) + 300;
 
 describe('credentials in headers', () => {
@@ -68,7 +77,12 @@ describe('credentials in headers', () => {
 
   it('accepts an API key in x-api-key and as a Bearer token', async () => {
     const auth = authenticatorFor({ API_KEYS_FILE: keysFile });
-    for (const headers of [{ 'x-api-key': web.key }, { authorization: `Bearer ${web.key}` }, { authorization: `bearer  ${web.key} ` }, { 'X-Api-Key': web.key }]) {
+    for (const headers of [
+      { 'x-api-key': web.key },
+      { authorization: `Bearer ${web.key}` },
+      { authorization: `bearer  ${web.key} ` },
+      { 'X-Api-Key': web.key },
+    ]) {
       const principal = await auth.authenticate(headers);
       expect(principal).toMatchObject({ kind: 'api-key', id: 'web-app', rateLimit: { itemsPerMinute: 6000 } });
       expect(hasScope(principal, 'sentiment')).toBe(true);
@@ -78,7 +92,9 @@ describe('credentials in headers', () => {
 
   it('tells a Bearer JWT from a Bearer API key', async () => {
     const auth = authenticatorFor({ API_KEYS_FILE: keysFile, AUTH_JWT_SECRET: SECRET });
-    const fromJwt = await auth.authenticate({ authorization: `Bearer ${await hs256({ sub: 'alice', scope: 'predict', exp: inFiveMinutes() })}` });
+    const fromJwt = await auth.authenticate({
+      authorization: `Bearer ${await hs256({ sub: 'alice', scope: 'predict', exp: inFiveMinutes() })}`,
+    });
     expect(fromJwt).toMatchObject({ kind: 'jwt', id: 'alice' });
     expect(hasScope(fromJwt, 'predict:iris')).toBe(true);
     expect(await auth.authenticate({ authorization: `Bearer ${web.key}` })).toMatchObject({ kind: 'api-key', id: 'web-app' });
@@ -88,7 +104,12 @@ describe('credentials in headers', () => {
     const auth = authenticatorFor({ API_KEYS_FILE: keysFile });
     const both = 'send one credential, not both: x-api-key or Authorization';
     await expectRefused(auth, { 'x-api-key': web.key, authorization: `Bearer ${web.key}` }, 'multiple-credentials', both);
-    await expectRefused(auth, { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }, 'unsupported-authorization-scheme', 'Authorization must use the Bearer scheme');
+    await expectRefused(
+      auth,
+      { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` },
+      'unsupported-authorization-scheme',
+      'Authorization must use the Bearer scheme',
+    );
     await expectRefused(auth, { authorization: 'Bearer' }, 'empty-credential', 'the credential is empty');
     await expectRefused(auth, { authorization: 'Bearer   ' }, 'empty-credential', 'the credential is empty');
     await expectRefused(auth, { 'x-api-key': ' ' }, 'empty-credential', 'the credential is empty');
@@ -102,10 +123,17 @@ describe('repeated credential headers', () => {
       ['X-Api-Key', web.key, 'x-api-key', web.key],
       ['Authorization', `Bearer ${web.key}`, 'authorization', 'Bearer other'],
     ]) {
-      const error = await auth.authenticate(credentialHeadersOf(rawHeaders)).then(() => undefined, (caught: unknown) => caught);
+      const error = await auth.authenticate(credentialHeadersOf(rawHeaders)).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(GatewayError);
       const name = rawHeaders[0].toLowerCase();
-      expect(error).toMatchObject({ code: 'DUPLICATE_CREDENTIAL_HEADER', message: `the ${name} header must be sent once, but got it 2 times`, details: { header: name } });
+      expect(error).toMatchObject({
+        code: 'DUPLICATE_CREDENTIAL_HEADER',
+        message: `the ${name} header must be sent once, but got it 2 times`,
+        details: { header: name },
+      });
     }
   });
 

@@ -21,7 +21,7 @@ import { statSync } from 'node:fs';
 import type { AuthConfig } from '../config/config.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { type ApiKeyFailureReason, ApiKeyStore, type KeysReloadResult } from './api-key-store.js';
-import { MAX_SUBJECT_LENGTH, createJwtVerifier, type JwtFailureReason, type JwtVerifier, looksLikeJwt } from './jwt-verifier.js';
+import { createJwtVerifier, type JwtFailureReason, type JwtVerifier, looksLikeJwt, MAX_SUBJECT_LENGTH } from './jwt-verifier.js';
 import { ANONYMOUS, DEMO_SCOPES, type Principal } from './principal.js';
 
 /** The development-only demo key. */
@@ -132,7 +132,8 @@ export function createAuthenticator(config: AuthConfig, options: AuthenticatorOp
     if (!jwt) throw unauthenticated('jwt-not-accepted');
     const result = await jwt.verify(token);
     if (result.ok) return result.principal;
-    if (result.reason === 'token-keys-unavailable') logger?.warn({ err: result.cause }, 'JWKS could not be fetched; tokens cannot be verified');
+    if (result.reason === 'token-keys-unavailable')
+      logger?.warn({ err: result.cause }, 'JWKS could not be fetched; tokens cannot be verified');
     throw unauthenticated(result.reason, result.claim);
   }
 
@@ -173,7 +174,7 @@ function readCredential(headers: RequestHeaders): Credential | undefined {
   }
   if (authorization === undefined) return undefined;
   const match = /^(\S+)(?:\s+(.*))?$/s.exec(authorization.trim());
-  if (!match || match[1].toLowerCase() !== 'bearer') throw unauthenticated('unsupported-authorization-scheme');
+  if (match?.[1].toLowerCase() !== 'bearer') throw unauthenticated('unsupported-authorization-scheme');
   const value = (match[2] ?? '').trim();
   if (value === '') throw unauthenticated('empty-credential');
   return { source: 'bearer', value };
@@ -185,7 +186,9 @@ function singleHeader(headers: RequestHeaders, name: string): string | undefined
   if (value === undefined) return undefined;
   if (typeof value === 'string') return value;
   if (value.length > 1) {
-    throw new GatewayError('DUPLICATE_CREDENTIAL_HEADER', `the ${name} header must be sent once, but got it ${value.length} times`, { header: name });
+    throw new GatewayError('DUPLICATE_CREDENTIAL_HEADER', `the ${name} header must be sent once, but got it ${value.length} times`, {
+      header: name,
+    });
   }
   return value[0];
 }

@@ -1,8 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CompactSign, type CryptoKey, exportJWK, exportSPKI, type GenerateKeyPairResult, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
+import {
+  CompactSign,
+  type CryptoKey,
+  exportJWK,
+  exportSPKI,
+  type GenerateKeyPairResult,
+  generateKeyPair,
+  type JWK,
+  type JWTPayload,
+  SignJWT,
+} from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwtVerifier, looksLikeJwt, type JwtVerification } from './jwt-verifier.js';
+import { createJwtVerifier, type JwtVerification, looksLikeJwt } from './jwt-verifier.js';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
 const secretBytes = new TextEncoder().encode(SECRET);
@@ -34,7 +44,13 @@ describe('looksLikeJwt', () => {
 
 describe('HS256', () => {
   const verifier = createJwtVerifier({ secret: SECRET, issuer: 'https://issuer.test', audience: 'gateway' });
-  const valid = () => ({ sub: 'user-1', iss: 'https://issuer.test', aud: 'gateway', exp: nowSeconds() + 300, scope: 'sentiment predict:iris' });
+  const valid = () => ({
+    sub: 'user-1',
+    iss: 'https://issuer.test',
+    aud: 'gateway',
+    exp: nowSeconds() + 300,
+    scope: 'sentiment predict:iris',
+  });
 
   it('accepts a good token, with sub, scopes and expiry', async () => {
     const claims = valid();
@@ -86,9 +102,15 @@ describe('HS256', () => {
     expect(reasonOf(await verifier.verify(await hs256(withoutExp)))).toBe('token-missing-exp');
     expect(reasonOf(await verifier.verify(await hs256({ ...withoutExp, iat: nowSeconds() })))).toBe('token-missing-exp');
     // By its own word (exp - iat), by what is left of it (exp - now, also without iat or with iat in the future).
-    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), iat: nowSeconds() - 3600, exp: nowSeconds() + 86_400 })))).toBe('token-lifetime-too-long');
-    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), exp: nowSeconds() + 10 * 365 * 86_400 })))).toBe('token-lifetime-too-long');
-    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), iat: nowSeconds() + 30 * 86_400, exp: nowSeconds() + 31 * 86_400 })))).toBe('token-lifetime-too-long');
+    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), iat: nowSeconds() - 3600, exp: nowSeconds() + 86_400 })))).toBe(
+      'token-lifetime-too-long',
+    );
+    expect(reasonOf(await verifier.verify(await hs256({ ...valid(), exp: nowSeconds() + 10 * 365 * 86_400 })))).toBe(
+      'token-lifetime-too-long',
+    );
+    expect(
+      reasonOf(await verifier.verify(await hs256({ ...valid(), iat: nowSeconds() + 30 * 86_400, exp: nowSeconds() + 31 * 86_400 }))),
+    ).toBe('token-lifetime-too-long');
     expect(reasonOf(await verifier.verify(await hs256({ ...valid(), iat: nowSeconds(), exp: nowSeconds() + 86_400 })))).toBe('ok');
     const hourly = createJwtVerifier({ secret: SECRET, maxAgeSeconds: 3600 });
     expect(reasonOf(await hourly.verify(await hs256({ ...valid(), exp: nowSeconds() + 7200 })))).toBe('token-lifetime-too-long');
@@ -106,8 +128,16 @@ describe('HS256', () => {
     expect(fromArray.ok && [...fromArray.principal.scopes]).toEqual(['recommend', 'models:read']);
     const none = await verifier.verify(await hs256(base));
     expect(none.ok && none.principal.scopes.size).toBe(0);
-    expect(await verifier.verify(await hs256({ ...base, scopes: 'recommend' }))).toMatchObject({ ok: false, reason: 'token-invalid-claim', claim: 'scopes' });
-    expect(await verifier.verify(await hs256({ ...base, scope: ['recommend'] }))).toMatchObject({ ok: false, reason: 'token-invalid-claim', claim: 'scope' });
+    expect(await verifier.verify(await hs256({ ...base, scopes: 'recommend' }))).toMatchObject({
+      ok: false,
+      reason: 'token-invalid-claim',
+      claim: 'scopes',
+    });
+    expect(await verifier.verify(await hs256({ ...base, scope: ['recommend'] }))).toMatchObject({
+      ok: false,
+      reason: 'token-invalid-claim',
+      claim: 'scope',
+    });
   });
 
   it('refuses alg none, other algorithms and garbage', async () => {
@@ -147,11 +177,11 @@ describe('JWKS (RS256 and ES256 from a local JWKS server)', () => {
       if (request.url !== '/jwks.json') return void response.writeHead(404).end();
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: published }));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => {server.listen(0, '127.0.0.1', resolve)});
     jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await new Promise((resolve) => {server.close(resolve)});
   });
 
   const claims = () => ({ sub: 'service-7', aud: 'gateway', exp: nowSeconds() + 300, scopes: ['predict'] });

@@ -4,7 +4,7 @@
  * Algorithms are pinned per key source, so `none` is never accepted and an HS token is never checked
  * against a JWKS public key (the classic "public key as HMAC secret" confusion).
  */
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyOptions, jwtVerify } from 'jose';
 import type { Principal } from './principal.js';
 
 export const SECRET_ALGORITHMS = ['HS256'] as const;
@@ -133,7 +133,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     const parts: string[] = [];
     if (secretKey) parts.push(SECRET_ALGORITHMS.join('/'));
     if (options.jwksUrl !== undefined) parts.push(`${JWKS_ALGORITHMS.join('/')} from JWKS ${options.jwksUrl}`);
-    const checks = [options.issuer !== undefined && `issuer ${options.issuer}`, options.audience !== undefined && `audience ${options.audience}`].filter(Boolean);
+    const checks = [
+      options.issuer !== undefined && `issuer ${options.issuer}`,
+      options.audience !== undefined && `audience ${options.audience}`,
+    ].filter(Boolean);
     return `JWT ${parts.join(' + ')}${checks.length ? ` (${checks.join(', ')})` : ''}`;
   };
 
@@ -148,7 +151,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
 function checkLifetime(payload: JWTPayload, nowSeconds: number, maxSeconds: number): JwtVerification | undefined {
   const { exp, iat } = payload;
   if (typeof exp !== 'number') return { ok: false, reason: 'token-missing-exp' };
-  if (exp - nowSeconds > maxSeconds || (typeof iat === 'number' && exp - iat > maxSeconds)) return { ok: false, reason: 'token-lifetime-too-long' };
+  if (exp - nowSeconds > maxSeconds || (typeof iat === 'number' && exp - iat > maxSeconds))
+    return { ok: false, reason: 'token-lifetime-too-long' };
   return undefined;
 }
 
@@ -196,9 +200,11 @@ function failure(error: unknown, viaJwks: boolean): JwtVerification {
     }
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'token-bad-signature' };
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return { ok: false, reason: 'token-unknown-key' };
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+    return { ok: false, reason: 'token-unknown-key' };
   if (error instanceof errors.JOSEAlgNotAllowed) return { ok: false, reason: 'token-algorithm-not-allowed' };
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return { ok: false, reason: 'token-keys-unavailable', cause: error };
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid)
+    return { ok: false, reason: 'token-keys-unavailable', cause: error };
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
     return { ok: false, reason: 'token-malformed', cause: error };
   }

@@ -7,7 +7,7 @@
  *   The development demo key passes any such list that names a scope other than `admin`.
  */
 import type { ModelManifest, Task } from '../models/manifest.js';
-import { ADMIN_SCOPE, hasScope, predictScope, type Principal } from './principal.js';
+import { ADMIN_SCOPE, hasScope, type Principal, predictScope } from './principal.js';
 
 /** The scope a task's models need when their manifest names none. */
 export function defaultScope(task: Task, model: string): string {
@@ -17,7 +17,11 @@ export function defaultScope(task: Task, model: string): string {
 }
 
 /** The scopes that may call `model` (any one suffices); `strict` when they come from the manifest. */
-export function modelScopes(model: string, manifest: ModelManifest | undefined, fallbackTask: Task = 'tabular-classification'): { scopes: string[]; strict: boolean } {
+export function modelScopes(
+  model: string,
+  manifest: ModelManifest | undefined,
+  fallbackTask: Task = 'tabular-classification',
+): { scopes: string[]; strict: boolean } {
   if (manifest?.scopes) return { scopes: manifest.scopes, strict: true };
   return { scopes: [defaultScope(manifest?.task ?? fallbackTask, model)], strict: false };
 }

@@ -4,10 +4,11 @@
  * (UNAUTHENTICATED for the anonymous, FORBIDDEN naming the missing scope) and are cached per request
  * where they depend only on the caller, so a 256-item query does not evaluate one 256 times.
  */
-import { allow, deny, rule, shield } from 'graphql-shield';
-import { isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+
+import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
 import { applyMiddlewareToDeclaredResolvers } from 'graphql-middleware';
-import { GatewayError, MAX_ECHOED_NAME_CHARACTERS, describeValue, echoedDetail, isGatewayError } from '../errors/gateway-error.js';
+import { allow, deny, rule, shield } from 'graphql-shield';
+import { describeValue, echoedDetail, GatewayError, isGatewayError, MAX_ECHOED_NAME_CHARACTERS } from '../errors/gateway-error.js';
 import type { ModelRegistry } from '../models/registry.js';
 import { canCallModel, modelScopes } from './model-access.js';
 import { hasScope, isAuthenticated, type Principal } from './principal.js';
@@ -36,8 +37,8 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
   const requireModel = (model: string) => {
     let modelRule = modelRules.get(model);
     if (!modelRule) {
-      modelRule = rule(`model:${model}`, { cache: 'contextual' })((_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) =>
-        modelDecision(principal, model, info),
+      modelRule = rule(`model:${model}`, { cache: 'contextual' })(
+        (_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) => modelDecision(principal, model, info),
       );
       modelRules.set(model, modelRule);
     }
@@ -48,11 +49,15 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
   // caller may not call is answered exactly as one that does not exist (`models` hides it too), so a
   // key cannot learn which restricted models a repository holds: what a missing model of that name
   // would get, MODEL_NOT_FOUND or the denial naming the default scope `predict:<name>`.
-  const canPredict = rule('predict', { cache: 'no_cache' })((_parent, args: { model: string }, { principal }: AuthorizedContext, info: GraphQLResolveInfo) => {
-    const { model } = args;
-    if (registry.has(model) && canCallModel(principal, model, registry.manifestOf(model))) return true;
-    return canCallModel(principal, model, undefined) ? registry.notFound(model) : denial(principal, modelScopes(model, undefined).scopes, info);
-  });
+  const canPredict = rule('predict', { cache: 'no_cache' })(
+    (_parent, args: { model: string }, { principal }: AuthorizedContext, info: GraphQLResolveInfo) => {
+      const { model } = args;
+      if (registry.has(model) && canCallModel(principal, model, registry.manifestOf(model))) return true;
+      return canCallModel(principal, model, undefined)
+        ? registry.notFound(model)
+        : denial(principal, modelScopes(model, undefined).scopes, info);
+    },
+  );
 
   function modelDecision(principal: Principal, model: string, info: GraphQLResolveInfo): true | GatewayError {
     const manifest = registry.manifestOf(model);
@@ -134,7 +139,11 @@ export function denial(principal: Principal, scopes: readonly string[], info: Gr
   const needed = scopes.map((scope) => describeValue(scope, MAX_ECHOED_NAME_CHARACTERS)).join(' or ');
   const details = { scopes: scopes.map((scope) => echoedDetail(scope, MAX_ECHOED_NAME_CHARACTERS)) };
   if (!isAuthenticated(principal)) {
-    return new GatewayError('UNAUTHENTICATED', `${field} needs credentials with scope ${needed}: send an API key (x-api-key) or a bearer token`, details);
+    return new GatewayError(
+      'UNAUTHENTICATED',
+      `${field} needs credentials with scope ${needed}: send an API key (x-api-key) or a bearer token`,
+      details,
+    );
   }
   return new GatewayError('FORBIDDEN', `${field} needs scope ${needed}, which this caller does not have`, details);
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, DEMO_SCOPES, hasScope, isAuthenticated, isValidScope, KNOWN_SCOPES, predictScope, type Principal } from './principal.js';
+import {
+  ANONYMOUS,
+  DEMO_SCOPES,
+  hasScope,
+  isAuthenticated,
+  isValidScope,
+  KNOWN_SCOPES,
+  type Principal,
+  predictScope,
+} from './principal.js';
 
 const withScopes = (...scopes: string[]): Principal => ({ kind: 'api-key', id: 'test', scopes: new Set(scopes) });
 

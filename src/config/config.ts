@@ -17,7 +17,8 @@ export type ModelControl = (typeof MODEL_CONTROL_MODES)[number];
 const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET']);
 
 const positiveInt = () => z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive');
-const port = () => z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be 0-65535').max(65_535, 'must be 0-65535');
+const port = () =>
+  z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be 0-65535').max(65_535, 'must be 0-65535');
 
 /** A CORS origin as browsers send it (`https://app.example.com`, `http://localhost:5173`); the port may be `*`. */
 const CORS_ORIGIN = /^https?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::(?:\d{1,5}|\*))?$/;
@@ -51,7 +52,12 @@ const EnvSchema = z.object({
   /** Preprocessing worker threads (tokenizing texts off the main thread). */
   PREPROCESS_WORKERS: positiveInt().default(1),
   /** Nice value added to the preprocessing threads (Linux), so the main thread and inference win the CPU. */
-  PREPROCESS_NICE: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be 0-19').max(19, 'must be 0-19').default(10),
+  PREPROCESS_NICE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be 0-19')
+    .max(19, 'must be 0-19')
+    .default(10),
   /** Instances one predict call may carry. */
   MAX_INSTANCES: positiveInt().default(1024),
   /** Texts one classifySentiments call may carry. */
@@ -74,7 +80,11 @@ const EnvSchema = z.object({
   /** none: read MODELS_DIR at start-up only; poll: re-scan it; explicit: change on loadModel/unloadModel (default: none in production, poll elsewhere). */
   MODEL_CONTROL: z.enum(MODEL_CONTROL_MODES, { error: `must be one of ${MODEL_CONTROL_MODES.join(', ')}` }).optional(),
   /** Seconds between scans of MODELS_DIR in poll mode. */
-  MODEL_POLL_SECONDS: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(86_400, 'must be at most 86400').default(5),
+  MODEL_POLL_SECONDS: z.coerce
+    .number({ error: 'must be a number' })
+    .positive('must be positive')
+    .max(86_400, 'must be at most 86400')
+    .default(5),
   /** JSON file of API keys (see src/auth/api-key-store.ts); managed with `npm run keys`. */
   API_KEYS_FILE: z.string().min(1, 'must not be empty').optional(),
   /** HS256 shared secret for Bearer JWTs. */
@@ -95,7 +105,9 @@ const EnvSchema = z.object({
   /** The browser IDE at / and /graphql and the demo page at /demo (default: on outside production, off in production). */
   IDE: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   /** Documents registered at build time (src/graphql/persisted-documents.ts): off, allow, or only them. */
-  PERSISTED_DOCUMENTS: z.enum(PERSISTED_DOCUMENTS_MODES, { error: `must be one of ${PERSISTED_DOCUMENTS_MODES.join(', ')}` }).default('off'),
+  PERSISTED_DOCUMENTS: z
+    .enum(PERSISTED_DOCUMENTS_MODES, { error: `must be one of ${PERSISTED_DOCUMENTS_MODES.join(', ')}` })
+    .default('off'),
   /** Their manifest, as GraphQL Code Generator's client preset writes it (persisted-documents.json). */
   PERSISTED_DOCUMENTS_FILE: z.string().min(1, 'must not be empty').optional(),
   // --- the HTTP edge: callers without credentials, timeouts, connections, metrics listener, CORS ------
@@ -106,7 +118,10 @@ const EnvSchema = z.object({
   /** Proxies whose X-Forwarded-For names the client: comma-separated IPs/CIDRs (default: none). */
   TRUST_PROXY: z
     .string()
-    .refine((value) => value.split(',').every((entry) => isProxyAddress(entry.trim())), 'must be comma-separated IPs or CIDRs (or loopback, linklocal, uniquelocal)')
+    .refine(
+      (value) => value.split(',').every((entry) => isProxyAddress(entry.trim())),
+      'must be comma-separated IPs or CIDRs (or loopback, linklocal, uniquelocal)',
+    )
     .optional(),
   /** Time a client has to send a whole request, headers and body (408 and close beyond). */
   REQUEST_TIMEOUT_MS: positiveInt().default(30_000),
@@ -124,8 +139,16 @@ const EnvSchema = z.object({
   /** Origins whose pages may call the gateway from a browser, comma-separated; `*` for any. */
   CORS_ORIGINS: z
     .string()
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
-    .refine((origins) => origins.every((origin) => origin === '*' || CORS_ORIGIN.test(origin)), 'must be comma-separated origins like https://app.example.com or http://localhost:* (scheme, host, optional port), or *')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .refine(
+      (origins) => origins.every((origin) => origin === '*' || CORS_ORIGIN.test(origin)),
+      'must be comma-separated origins like https://app.example.com or http://localhost:* (scheme, host, optional port), or *',
+    )
     .optional(),
 });
 
@@ -172,7 +195,12 @@ export interface Config {
     readonly itemsPerMinute: number;
     readonly maxBatchedOperations: number;
   };
-  readonly models: { readonly sentiment: string; readonly recommender: string; readonly control: ModelControl; readonly pollSeconds: number };
+  readonly models: {
+    readonly sentiment: string;
+    readonly recommender: string;
+    readonly control: ModelControl;
+    readonly pollSeconds: number;
+  };
   readonly auth: AuthConfig;
   /** Serve the GraphQL IDE (GET / and browser GETs of /graphql) and the demo page (/demo). */
   readonly ide: boolean;
@@ -260,7 +288,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       authorization: e.AUTHORIZATION === 'on',
     },
     ide: e.IDE === undefined ? e.NODE_ENV !== 'production' : e.IDE === 'on',
-    persistedDocuments: { mode: e.PERSISTED_DOCUMENTS, ...(e.PERSISTED_DOCUMENTS_FILE !== undefined ? { file: resolve(e.PERSISTED_DOCUMENTS_FILE) } : {}) },
+    persistedDocuments: {
+      mode: e.PERSISTED_DOCUMENTS,
+      ...(e.PERSISTED_DOCUMENTS_FILE !== undefined ? { file: resolve(e.PERSISTED_DOCUMENTS_FILE) } : {}),
+    },
     anonymous: { maxBodyBytes: e.ANONYMOUS_MAX_BODY_BYTES, requestsPerMinute: e.ANONYMOUS_REQUESTS_PER_MINUTE },
     connections: {
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
@@ -296,7 +327,9 @@ function crossFieldProblems(present: Readonly<Record<string, string | undefined>
   // A mode that reads registered documents needs their manifest, and a manifest needs such a mode.
   const readsManifest = present.PERSISTED_DOCUMENTS === 'allow' || present.PERSISTED_DOCUMENTS === 'only';
   if (readsManifest && present.PERSISTED_DOCUMENTS_FILE === undefined) {
-    problems.push(formatProblem('PERSISTED_DOCUMENTS', 'needs PERSISTED_DOCUMENTS_FILE (the persisted-documents.json codegen writes)', present));
+    problems.push(
+      formatProblem('PERSISTED_DOCUMENTS', 'needs PERSISTED_DOCUMENTS_FILE (the persisted-documents.json codegen writes)', present),
+    );
   }
   if (!readsManifest && present.PERSISTED_DOCUMENTS_FILE !== undefined) {
     problems.push(formatProblem('PERSISTED_DOCUMENTS_FILE', 'needs PERSISTED_DOCUMENTS=allow or only to take effect', present));

@@ -12,7 +12,11 @@ function tableAfter(heading: string): Map<string, string[]> {
   for (const line of readme.slice(start).split('\n').slice(1)) {
     if (line.startsWith('#')) break;
     const match = /^\| `([A-Z_]+)` \|(.*)\|\s*$/.exec(line);
-    if (match) rows.set(match[1], match[2].split(' | ').map((cell) => cell.trim()));
+    if (match)
+      rows.set(
+        match[1],
+        match[2].split(' | ').map((cell) => cell.trim()),
+      );
   }
   return rows;
 }

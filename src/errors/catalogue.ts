@@ -18,7 +18,8 @@ export const ERROR_CATALOGUE = {
   BAD_USER_INPUT: {
     status: 400,
     area: 'input',
-    meaning: 'An argument is invalid; the message names the path and the value, e.g. `instances[2].features.petalWidth: must be a finite number, but got "abc"`.',
+    meaning:
+      'An argument is invalid; the message names the path and the value, e.g. `instances[2].features.petalWidth: must be a finite number, but got "abc"`.',
   },
   // --- models ------------------------------------------------------------------------------------
   MODEL_NOT_FOUND: { status: 404, area: 'models', meaning: 'No model with that name is in the repository.' },
@@ -26,15 +27,21 @@ export const ERROR_CATALOGUE = {
   MODEL_UNAVAILABLE: {
     status: 503,
     area: 'models',
-    meaning: 'The model (or the version asked for) failed to load, is not loaded yet, or does not serve this kind of call; `model(name:)` shows why.',
+    meaning:
+      'The model (or the version asked for) failed to load, is not loaded yet, or does not serve this kind of call; `model(name:)` shows why.',
   },
   MODEL_CONTROL_DISABLED: {
     status: 409,
     area: 'models',
-    meaning: '`loadModel` / `unloadModel` while `MODEL_CONTROL=none`: the repository is read at start-up only; set `MODEL_CONTROL` to `poll` or `explicit`.',
+    meaning:
+      '`loadModel` / `unloadModel` while `MODEL_CONTROL=none`: the repository is read at start-up only; set `MODEL_CONTROL` to `poll` or `explicit`.',
   },
   // --- inference ---------------------------------------------------------------------------------
-  OVERLOADED: { status: 503, area: 'inference', meaning: "The model's queue (`maxQueueSize`) or the preprocessing queue is full; retry later." },
+  OVERLOADED: {
+    status: 503,
+    area: 'inference',
+    meaning: "The model's queue (`maxQueueSize`) or the preprocessing queue is full; retry later.",
+  },
   INFERENCE_FAILED: { status: 500, area: 'inference', meaning: 'The ONNX run failed; only the callers in that batch get this error.' },
   INFERENCE_TIMEOUT: {
     status: 504,
@@ -44,7 +51,8 @@ export const ERROR_CATALOGUE = {
   PREPROCESSING_FAILED: {
     status: 500,
     area: 'inference',
-    meaning: 'Preparing inputs off the main thread (tokenizing texts) failed; only the call whose inputs were being prepared gets this error.',
+    meaning:
+      'Preparing inputs off the main thread (tokenizing texts) failed; only the call whose inputs were being prepared gets this error.',
   },
   SHUTTING_DOWN: { status: 503, area: 'server', meaning: 'The server is stopping and accepts no new inference work.' },
   // --- auth --------------------------------------------------------------------------------------
@@ -93,7 +101,8 @@ export const ERROR_CATALOGUE = {
   BAD_REQUEST: {
     status: 400,
     area: 'graphql',
-    meaning: 'The HTTP request is not a GraphQL or inference protocol request (malformed JSON, invalid UTF-8, empty body, missing query, binary tensor data).',
+    meaning:
+      'The HTTP request is not a GraphQL or inference protocol request (malformed JSON, invalid UTF-8, empty body, missing query, binary tensor data).',
   },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, area: 'graphql', meaning: 'A POST body that is not `application/json`.' },
   UNSUPPORTED_CONTENT_ENCODING: {
@@ -114,7 +123,8 @@ export const ERROR_CATALOGUE = {
   PERSISTED_DOCUMENT_REQUIRED: {
     status: 400,
     area: 'graphql',
-    meaning: 'With `PERSISTED_DOCUMENTS=only`, the document is not one registered at build time; send a registered document (its hash as `extensions.persistedQuery`).',
+    meaning:
+      'With `PERSISTED_DOCUMENTS=only`, the document is not one registered at build time; send a registered document (its hash as `extensions.persistedQuery`).',
   },
 } as const satisfies Record<string, ErrorSpec>;
 
@@ -132,7 +142,7 @@ export const MODEL_LOAD_FAILURES = {
   EXTRA_FILE_INVALID: 'An extra file (catalog, vocabulary) is unreadable or does not match what the task needs.',
   ONNX_LOAD_FAILED: 'onnxruntime could not load model.onnx (corrupt file, unsupported operator).',
   MANIFEST_MISMATCH: 'model.json contradicts the ONNX graph (input/output name, element type, rank or a fixed dimension).',
-  WARMUP_FAILED: 'A warm-up run (batch 1 and `maxBatchSize`, or the manifest\'s `warmup` sizes) failed or exceeded `timeoutMs`.',
+  WARMUP_FAILED: "A warm-up run (batch 1 and `maxBatchSize`, or the manifest's `warmup` sizes) failed or exceeded `timeoutMs`.",
 } as const;
 
 export type ModelLoadFailure = keyof typeof MODEL_LOAD_FAILURES;

@@ -6,7 +6,7 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { MAX_ECHOED_NAME_CHARACTERS, describeValue, isGatewayError, type GatewayError } from '../errors/gateway-error.js';
+import { describeValue, type GatewayError, isGatewayError, MAX_ECHOED_NAME_CHARACTERS } from '../errors/gateway-error.js';
 
 /** The longest message sent, whatever a library put in it (values in quotes are described first). */
 export const MAX_MESSAGE_CHARACTERS = 1000;
@@ -46,14 +46,20 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
     if (isClientMistake(error)) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, message: APOLLO_REQUEST_MISTAKES[formatted.message] ?? formatted.message, extensions: { ...extensions, code: 'BAD_REQUEST' } };
+      return {
+        ...formatted,
+        message: APOLLO_REQUEST_MISTAKES[formatted.message] ?? formatted.message,
+        extensions: { ...extensions, code: 'BAD_REQUEST' },
+      };
     }
     options.onUnexpected?.(original ?? error);
     const { stacktrace, ...extensions } = formatted.extensions ?? {};
     return {
       ...formatted,
       message: options.revealInternalMessages ? formatted.message : 'Unexpected error; the request id identifies it in the server log',
-      extensions: options.revealInternalMessages ? { ...extensions, stacktrace, code: 'INTERNAL_SERVER_ERROR' } : { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: options.revealInternalMessages
+        ? { ...extensions, stacktrace, code: 'INTERNAL_SERVER_ERROR' }
+        : { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -105,8 +111,12 @@ const QUOTED = /"((?:[^"\\]|\\.)*)"/g;
  */
 export function boundEchoedValues(message: string): string {
   if (message.length <= MAX_ECHOED_NAME_CHARACTERS) return message;
-  const bounded = message.replace(QUOTED, (quoted, inner: string) => (inner.length <= MAX_ECHOED_NAME_CHARACTERS ? quoted : describeValue(unquote(quoted, inner))));
-  return bounded.length <= MAX_MESSAGE_CHARACTERS ? bounded : `${bounded.slice(0, MAX_MESSAGE_CHARACTERS)}... (cut: ${bounded.length} characters)`;
+  const bounded = message.replace(QUOTED, (quoted, inner: string) =>
+    inner.length <= MAX_ECHOED_NAME_CHARACTERS ? quoted : describeValue(unquote(quoted, inner)),
+  );
+  return bounded.length <= MAX_MESSAGE_CHARACTERS
+    ? bounded
+    : `${bounded.slice(0, MAX_MESSAGE_CHARACTERS)}... (cut: ${bounded.length} characters)`;
 }
 
 function unquote(quoted: string, inner: string): string {

@@ -5,11 +5,10 @@
  * whose result Apollo caches per document for every caller.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, visit, BREAK, type DocumentNode } from 'graphql';
-import { ERROR_CATALOGUE } from '../errors/catalogue.js';
+import { BREAK, type DocumentNode, GraphQLError, Kind, visit } from 'graphql';
 import { hasScope, isAuthenticated, type Principal } from '../auth/principal.js';
-
 import type { IntrospectionMode } from '../config/config.js';
+import { ERROR_CATALOGUE } from '../errors/catalogue.js';
 
 export interface IntrospectionPolicyOptions {
   /**

@@ -16,7 +16,7 @@ import type { ApolloServerPlugin, HTTPGraphQLHead } from '@apollo/server';
 import { canCallModel } from '../auth/model-access.js';
 import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { overBudgetError, type BudgetState, type ItemRateLimiter, type RateDecision } from '../limits/rate-limiter.js';
+import { type BudgetState, type ItemRateLimiter, overBudgetError, type RateDecision } from '../limits/rate-limiter.js';
 import type { ModelManifest } from '../models/manifest.js';
 import type { RequestFacts } from '../observability/request-facts.js';
 import { toRequestError } from './errors.js';
@@ -139,10 +139,13 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
           }
           const characters = fields.reduce((sum, field) => sum + field.textCharacters, 0);
           if (characters > options.maxTextCharactersPerQuery) {
-            throw tooComplex(`the operation must carry at most ${options.maxTextCharactersPerQuery} characters of text to classify, but carries ${characters}`, {
-              characters,
-              maxCharacters: options.maxTextCharactersPerQuery,
-            });
+            throw tooComplex(
+              `the operation must carry at most ${options.maxTextCharactersPerQuery} characters of text to classify, but carries ${characters}`,
+              {
+                characters,
+                maxCharacters: options.maxTextCharactersPerQuery,
+              },
+            );
           }
           if (request.textCharacters + characters > options.maxTextCharactersPerRequest) {
             throw tooComplex(
@@ -191,7 +194,8 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
             if (spending) {
               const failed = new Set((result?.errors ?? []).map((error) => error.path?.[0]));
               charged = executed ? chargeFor(spending, failed, loaders) : 0;
-              if (charged < spending.total) observe(await options.limiter.refund(spending.key, spending.total - charged, spending.itemsPerMinute));
+              if (charged < spending.total)
+                observe(await options.limiter.refund(spending.key, spending.total - charged, spending.itemsPerMinute));
             } else if (budgeted && !reading) {
               observe(await options.limiter.peek(key, itemsPerMinute));
             }
@@ -200,7 +204,13 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
           }
           const current = reading as { state: BudgetState; order: number } | null;
           const cost: OperationCost = current
-            ? { requested, charged, limit: current.state.limit, remaining: current.state.remaining, resetSeconds: current.state.resetSeconds }
+            ? {
+                requested,
+                charged,
+                limit: current.state.limit,
+                remaining: current.state.remaining,
+                resetSeconds: current.state.resetSeconds,
+              }
             : { requested, charged };
           if (result) result.extensions = { ...result.extensions, cost };
           // A batched request has one set of headers: they show the newest reading of its operations.

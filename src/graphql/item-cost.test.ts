@@ -50,7 +50,11 @@ describe('countItems: what execution will run', () => {
   it("counts a variable's default value when the request leaves the variable out", () => {
     expect(cost(defaults)).toBe(6);
     expect(cost(defaults, { i: [{}] })).toBe(2);
-    expect(cost(`query ($t: [String!]! = ["a", "b"], $one: String = "x") { classifySentiments(texts: $t) { label } classifySentiment(text: $one) { label } }`)).toBe(3);
+    expect(
+      cost(
+        `query ($t: [String!]! = ["a", "b"], $one: String = "x") { classifySentiments(texts: $t) { label } classifySentiment(text: $one) { label } }`,
+      ),
+    ).toBe(3);
   });
 
   it('follows variables inside list literals, with their defaults', () => {
@@ -71,7 +75,11 @@ describe('countItems: what execution will run', () => {
   });
 
   it('counts fields merged under one response key once, as execution runs them once', () => {
-    expect(cost(`{ predict(model: "iris", instances: [{ features: {} }]) { label } predict(model: "iris", instances: [{ features: {} }]) { score } }`)).toBe(1);
+    expect(
+      cost(
+        `{ predict(model: "iris", instances: [{ features: {} }]) { label } predict(model: "iris", instances: [{ features: {} }]) { score } }`,
+      ),
+    ).toBe(1);
   });
 
   it('weighs texts by size: one item per started 1,000 characters', () => {
@@ -79,7 +87,9 @@ describe('countItems: what execution will run', () => {
     expect(textCost(1000)).toBe(1);
     expect(textCost(1001)).toBe(2);
     expect(textCost(5000)).toBe(5);
-    expect(cost(`query ($t: [String!]!) { classifySentiments(texts: $t) { label } }`, { t: ['a', 'b'.repeat(2500), 'c'.repeat(5000)] })).toBe(1 + 3 + 5);
+    expect(
+      cost(`query ($t: [String!]!) { classifySentiments(texts: $t) { label } }`, { t: ['a', 'b'.repeat(2500), 'c'.repeat(5000)] }),
+    ).toBe(1 + 3 + 5);
     expect(cost(`query ($t: String!) { classifySentiment(text: $t) { label } }`, { t: 'x'.repeat(1999) })).toBe(2);
   });
 

@@ -5,15 +5,15 @@
  * honoured and fields merged under one response key count once, so the count is what execution will run.
  */
 import {
-  Kind,
-  valueFromASTUntyped,
   type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
+  valueFromASTUntyped,
 } from 'graphql';
 
 /** Characters of text that cost one item: a 5,000-character text costs 5, a short one 1. */
@@ -57,7 +57,11 @@ export interface FieldCost {
 }
 
 /** The root fields of `operation` that run models, each once, with what they ask for. */
-export function costFields(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> = {}): FieldCost[] {
+export function costFields(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>> = {},
+): FieldCost[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -67,7 +71,11 @@ export function costFields(document: DocumentNode, operation: OperationDefinitio
   const byKey = new Map<string, FieldCost>();
   forEachRootField(operation.selectionSet, fragments, bound, new Set(), (field) => {
     const name = field.name.value;
-    const spec = Object.hasOwn(ITEM_FIELDS, name) ? ITEM_FIELDS[name as ItemField] : field.arguments?.some((arg) => arg.name.value === 'instances') ? UNNAMED_PREDICT : null;
+    const spec = Object.hasOwn(ITEM_FIELDS, name)
+      ? ITEM_FIELDS[name as ItemField]
+      : field.arguments?.some((arg) => arg.name.value === 'instances')
+        ? UNNAMED_PREDICT
+        : null;
     if (!spec) return;
     const responseKey = field.alias?.value ?? name;
     if (!byKey.has(responseKey)) byKey.set(responseKey, fieldCost(field, name, spec, responseKey, bound));
@@ -76,7 +84,11 @@ export function costFields(document: DocumentNode, operation: OperationDefinitio
 }
 
 /** The operation's total cost in budget items. */
-export function countItems(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> = {}): number {
+export function countItems(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>> = {},
+): number {
   return costFields(document, operation, variables).reduce((total, field) => total + field.cost, 0);
 }
 
@@ -85,7 +97,13 @@ export function textCost(characters: number): number {
   return Math.max(1, Math.ceil(characters / TEXT_CHARACTERS_PER_ITEM));
 }
 
-function fieldCost(field: FieldNode, name: string, spec: ItemFieldSpec, responseKey: string, variables: Readonly<Record<string, unknown>>): FieldCost {
+function fieldCost(
+  field: FieldNode,
+  name: string,
+  spec: ItemFieldSpec,
+  responseKey: string,
+  variables: Readonly<Record<string, unknown>>,
+): FieldCost {
   const argument = (argumentName: string) => field.arguments?.find((arg) => arg.name.value === argumentName)?.value;
   const modelArgument = name === 'predict' ? valueOf(argument('model'), variables) : undefined;
   const model = typeof modelArgument === 'string' ? modelArgument : null;

@@ -1,4 +1,4 @@
-import { GraphQLError, buildSchema, parse, type DocumentNode } from 'graphql';
+import { buildSchema, type DocumentNode, GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createJitGateway } from './jit-executor.js';
 
@@ -53,13 +53,15 @@ describe('createJitGateway', () => {
     expect(JSON.parse(JSON.stringify(compiled))).toEqual(JSON.parse(JSON.stringify(reference)));
   });
 
-  it("leaves refused variables to graphql-js, whose message is the reference", async () => {
+  it('leaves refused variables to graphql-js, whose message is the reference', async () => {
     const run = await executorFor();
     const document = parse('query Q($name: String!) { hello(name: $name) }');
     await run(document, { name: 'a' });
     const refused = await run(document, { name: 7 });
     expect(refused.data).toBeUndefined();
-    expect(refused.errors!.map((e) => e.message)).toEqual(['Variable "$name" got invalid value 7; String cannot represent a non string value: 7']);
+    expect(refused.errors!.map((e) => e.message)).toEqual([
+      'Variable "$name" got invalid value 7; String cannot represent a non string value: 7',
+    ]);
   });
 
   it('keeps one compiled form per operation name', async () => {

@@ -15,8 +15,8 @@
  * test/api/jit-executor.test.ts runs the same requests through both executors and compares the answers.
  */
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { GraphQLError, execute, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, execute, GraphQLError, type GraphQLSchema } from 'graphql';
+import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
 type GatewayInterface = NonNullable<ApolloServerOptionsWithGateway<BaseContext>['gateway']>;
 type SchemaListener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
@@ -56,7 +56,8 @@ export function createJitGateway(schema: GraphQLSchema): GatewayInterface {
       return {
         async executor(requestContext) {
           const { document, request, context } = requestContext;
-          const reference = () => execute({ schema, document, contextValue: context, variableValues: request.variables, operationName: request.operationName });
+          const reference = () =>
+            execute({ schema, document, contextValue: context, variableValues: request.variables, operationName: request.operationName });
           const compiled = compiledFor(document, request.operationName);
           if (!compiled) return reference();
           const result = await compiled.query(undefined, context, request.variables ?? {});

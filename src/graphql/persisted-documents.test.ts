@@ -26,8 +26,12 @@ describe('loadPersistedDocuments', () => {
 
   it('refuses, naming the file, a manifest that would fail every request at run time', () => {
     const sha1 = createHash('sha1').update(document).digest('hex');
-    expect(() => loadPersistedDocuments(manifest({ [sha1]: document }))).toThrow(/keys must be "sha256:" and 64 hex digits, but got "[0-9a-f]{40}"/);
-    expect(() => loadPersistedDocuments(manifest({ [`sha256:${hex}`]: 'query Other { __typename }' }))).toThrow(/must be the SHA-256 of its document, but it is not/);
+    expect(() => loadPersistedDocuments(manifest({ [sha1]: document }))).toThrow(
+      /keys must be "sha256:" and 64 hex digits, but got "[0-9a-f]{40}"/,
+    );
+    expect(() => loadPersistedDocuments(manifest({ [`sha256:${hex}`]: 'query Other { __typename }' }))).toThrow(
+      /must be the SHA-256 of its document, but it is not/,
+    );
     expect(() => loadPersistedDocuments(manifest({ [hex]: 42 }))).toThrow(/must map to a document string, but got number/);
     expect(() => loadPersistedDocuments(manifest([document]))).toThrow(/must be a JSON object of hash to document/);
     expect(() => loadPersistedDocuments(manifest('{ nope'))).toThrow(/persisted documents .*: must be a readable JSON file/);

@@ -46,7 +46,8 @@ export function loadPersistedDocuments(file: string): PersistedDocuments {
     const hex = HASH_KEY.exec(key)?.[1];
     if (hex === undefined) throw fail(`keys must be "sha256:" and 64 hex digits, but got ${JSON.stringify(key.slice(0, 80))}`);
     if (typeof document !== 'string') throw fail(`${key} must map to a document string, but got ${typeof document}`);
-    if (sha256(document) !== hex) throw fail(`${key} must be the SHA-256 of its document, but it is not (generated with another hashAlgorithm?)`);
+    if (sha256(document) !== hex)
+      throw fail(`${key} must be the SHA-256 of its document, but it is not (generated with another hashAlgorithm?)`);
     documents.set(hex, document);
   }
   return documents;
@@ -76,9 +77,12 @@ export function usePersistedDocuments({ mode, documents }: PersistedDocumentsOpt
         // token limit has already bounded what parsing an unregistered document costs.
         async didResolveOperation({ queryHash, contextValue }) {
           if (documents.has(queryHash) || hasScope(contextValue.principal, 'admin')) return;
-          throw new GraphQLError('the operation must be one of the documents registered at build time (send its hash as extensions.persistedQuery), but it is not', {
-            extensions: { code: 'PERSISTED_DOCUMENT_REQUIRED', http: { status: ERROR_CATALOGUE.PERSISTED_DOCUMENT_REQUIRED.status } },
-          });
+          throw new GraphQLError(
+            'the operation must be one of the documents registered at build time (send its hash as extensions.persistedQuery), but it is not',
+            {
+              extensions: { code: 'PERSISTED_DOCUMENT_REQUIRED', http: { status: ERROR_CATALOGUE.PERSISTED_DOCUMENT_REQUIRED.status } },
+            },
+          );
         },
       };
     },

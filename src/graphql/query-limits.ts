@@ -34,7 +34,10 @@ export const DEFAULT_QUERY_LIMITS: Omit<QueryLimits, 'blockFieldSuggestions'> = 
   maxCost: 2_000,
 };
 
-export function useQueryLimits(limits: Omit<QueryLimits, 'maxTokens'>): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
+export function useQueryLimits(limits: Omit<QueryLimits, 'maxTokens'>): {
+  plugins: ApolloServerPlugin[];
+  validationRules: ValidationRule[];
+} {
   // Report every rejection as a validation error with our stable code (armor's own would say BAD_USER_INPUT).
   const reject = {
     propagateOnRejection: false,

@@ -3,8 +3,7 @@
  * delegates to (a tiny container: resolvers are singletons, per-request state lives in the context).
  */
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
-import type { GraphQLObjectType } from 'graphql';
+import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import type { ModelLifecycle } from '../models/lifecycle.js';
 import type { ModelRegistry } from '../models/registry.js';
@@ -47,7 +46,10 @@ export async function buildGatewaySchema(services: SchemaServices): Promise<Grap
     validate: false,
   });
   // type-graphql gives the root types no description; the IDE's documentation starts from them.
-  describeRootType(schema.getQueryType(), 'Predictions, recommendations, sentiment and what the model repository holds. Every root field is nullable: one failing field is null with its error in `errors`, and the others still answer.');
+  describeRootType(
+    schema.getQueryType(),
+    'Predictions, recommendations, sentiment and what the model repository holds. Every root field is nullable: one failing field is null with its error in `errors`, and the others still answer.',
+  );
   describeRootType(schema.getMutationType(), 'Model control: load, replace and unload models while serving (scope admin).');
   resolvePredictWithPlainArguments(schema, prediction);
   return schema;

@@ -9,7 +9,7 @@ describe('exceedsTokenLimit', () => {
   });
 
   it('leaves syntax errors to the parser', () => {
-    expect(exceedsTokenLimit('{ "unterminated ' + 'a '.repeat(50), 10)).toBe(false);
+    expect(exceedsTokenLimit(`{ "unterminated ${'a '.repeat(50)}`, 10)).toBe(false);
   });
 });
 

@@ -8,7 +8,7 @@
  * RateLimiterRedis has the same `get`/`consume`/`reward` API, so `createFlexibleItemLimiter((points) =>
  * new RateLimiterRedis({ storeClient: redis, points, duration: 60, keyPrefix: 'gw' }))` is all it takes.
  */
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { GatewayError } from '../errors/gateway-error.js';
 
 /** Where one caller's budget stands. */
@@ -21,7 +21,9 @@ export interface BudgetState {
   readonly resetSeconds: number;
 }
 
-export type RateDecision = (BudgetState & { readonly allowed: true }) | (BudgetState & { readonly allowed: false; readonly retryAfterSeconds: number });
+export type RateDecision =
+  | (BudgetState & { readonly allowed: true })
+  | (BudgetState & { readonly allowed: false; readonly retryAfterSeconds: number });
 
 /**
  * A store of item budgets. Implementations must spend nothing on a refusal: a refused operation runs
@@ -43,7 +45,11 @@ const WINDOW_SECONDS = 60;
  * every protocol: how many were asked for, how many remain, when to retry. `asker` names what asked
  * ("the operation" in GraphQL, "the request" in the inference protocol).
  */
-export function overBudgetError(asker: string, items: number, decision: BudgetState & { readonly retryAfterSeconds: number }): GatewayError {
+export function overBudgetError(
+  asker: string,
+  items: number,
+  decision: BudgetState & { readonly retryAfterSeconds: number },
+): GatewayError {
   const { remaining, limit, retryAfterSeconds: retryAfter } = decision;
   const asked = items === 1 ? '1 model item' : `${items} model items`;
   const message =

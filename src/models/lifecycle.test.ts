@@ -1,11 +1,11 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelLifecycle, type LifecycleObserver } from './lifecycle.js';
-import { ModelRegistry } from './registry.js';
-import { InferencePool } from '../runtime/inference-pool.js';
-import { TempRepository, linearManifest } from '../../test/support/temp-repository.js';
+import { linearManifest, TempRepository } from '../../test/support/temp-repository.js';
 import { linearModel, slowModel } from '../../test/support/tiny-models.js';
+import { InferencePool } from '../runtime/inference-pool.js';
+import { type LifecycleObserver, ModelLifecycle } from './lifecycle.js';
+import { ModelRegistry } from './registry.js';
 
 const row = (a: number, b: number) => ({ x: { type: 'float32' as const, dims: [2], data: new Float32Array([a, b]) } });
 
@@ -23,11 +23,16 @@ describe('ModelLifecycle in poll mode', () => {
     await lifecycle.poll();
     await lifecycle.poll();
   };
-  const outputOf = async (name: string, version?: number) => Array.from((await registry.resolve(name, version).infer([row(1, 1)])[0]).y.data as Float32Array);
+  const outputOf = async (name: string, version?: number) =>
+    Array.from((await registry.resolve(name, version).infer([row(1, 1)])[0]).y.data as Float32Array);
   const liveVersions = () => registry.list().reduce((sum, info) => sum + info.versions.filter((v) => v.status === 'READY').length, 0);
 
   beforeAll(async () => {
-    repo.manifest('lin', linearManifest()).version('lin', 1, linearModel()).manifest('other', linearManifest()).version('other', 1, linearModel());
+    repo
+      .manifest('lin', linearManifest())
+      .version('lin', 1, linearModel())
+      .manifest('other', linearManifest())
+      .version('other', 1, linearModel());
     registry = new ModelRegistry({ backend: new InferencePool({ workers: 1 }) });
     // A long interval: the timer never fires during the test; each scan is called by hand.
     lifecycle = new ModelLifecycle({ root: repo.root, registry, control: 'poll', pollSeconds: 3600, observer });
@@ -115,11 +120,18 @@ describe('ModelLifecycle in poll mode', () => {
 
   it('finishes items admitted before a swap on the version they started with', async () => {
     const width = 256;
-    repo.manifest('slow', { task: 'tensor-regression', description: 'slow', inputs: [{ name: 'x', type: 'float32', shape: ['batch', width] }], outputs: [{ name: 'y' }] });
+    repo.manifest('slow', {
+      task: 'tensor-regression',
+      description: 'slow',
+      inputs: [{ name: 'x', type: 'float32', shape: ['batch', width] }],
+      outputs: [{ name: 'y' }],
+    });
     repo.version('slow', 1, slowModel(width, 12));
     await twoPolls();
     const old = registry.resolve('slow', 1);
-    const items = Array.from({ length: 64 }, () => ({ x: { type: 'float32' as const, dims: [width], data: new Float32Array(width).fill(0.5) } }));
+    const items = Array.from({ length: 64 }, () => ({
+      x: { type: 'float32' as const, dims: [width], data: new Float32Array(width).fill(0.5) },
+    }));
     const admitted = old.infer(items);
     writeFileSync(join(repo.root, 'slow', '1', 'model.onnx'), slowModel(width, 11));
     await twoPolls();
@@ -207,11 +219,18 @@ describe('ModelLifecycle in explicit and none modes', () => {
   it('answers unknown and malformed names with typed errors', async () => {
     await expect(lifecycle.loadModel('nope')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
     await expect(lifecycle.unloadModel('nope')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
-    await expect(lifecycle.loadModel('../etc')).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('but got "../etc"') });
+    await expect(lifecycle.loadModel('../etc')).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('but got "../etc"'),
+    });
   });
 
   it('refuses model control in none mode with its own code', async () => {
-    const none = new ModelLifecycle({ root: repo.root, registry: new ModelRegistry({ backend: new InferencePool({ workers: 1 }) }), control: 'none' });
+    const none = new ModelLifecycle({
+      root: repo.root,
+      registry: new ModelRegistry({ backend: new InferencePool({ workers: 1 }) }),
+      control: 'none',
+    });
     try {
       await expect(none.loadModel('lin')).rejects.toMatchObject({ code: 'MODEL_CONTROL_DISABLED' });
       await expect(none.unloadModel('lin')).rejects.toMatchObject({ code: 'MODEL_CONTROL_DISABLED' });

@@ -12,26 +12,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelControl } from '../config/config.js';
-import { GatewayError, badInput } from '../errors/gateway-error.js';
-import { allocate, elementCount, type BatchTensors } from '../runtime/tensor.js';
+import { badInput, GatewayError } from '../errors/gateway-error.js';
+import { allocate, type BatchTensors, elementCount } from '../runtime/tensor.js';
 import type { GraphDescription } from './backend.js';
 import type { ModelManifest } from './manifest.js';
-import { checkAgainstSession } from './session-check.js';
+import type { ModelEntry, ModelInfo, ModelRegistry, TaskPreparers, VersionEntry } from './registry.js';
 import {
+  fingerprint,
+  type LoadFailure,
+  loadFailure,
   MANIFEST_FILE,
   MODEL_NAME,
-  fingerprint,
-  loadFailure,
-  scanModel,
-  scanRepository,
-  type LoadFailure,
   type ScannedModel,
   type ScannedVersion,
+  scanModel,
+  scanRepository,
 } from './repository.js';
-import type { ModelEntry, ModelInfo, ModelRegistry, TaskPreparers, VersionEntry } from './registry.js';
+import { checkAgainstSession } from './session-check.js';
 
 // --- public types --------------------------------------------------------------------------------
-
 
 /** Told of every load attempt and every unload, for metrics. Must not throw. */
 export interface LifecycleObserver {
@@ -168,7 +167,10 @@ export class ModelLifecycle {
       if (scanned) this.seen.set(name, fingerprint(scanned).model);
       else this.seen.delete(name);
       const info = this.registry.info(name);
-      if (!info) throw new GatewayError('MODEL_NOT_FOUND', `model "${name}" has no folder in the model repository any more, so it was unloaded`, { model: name });
+      if (!info)
+        throw new GatewayError('MODEL_NOT_FOUND', `model "${name}" has no folder in the model repository any more, so it was unloaded`, {
+          model: name,
+        });
       return info;
     });
   }
@@ -201,7 +203,11 @@ export class ModelLifecycle {
   // Brings one model in line with its folder (`scanned`; undefined: gone): loads what is new or changed,
   // publishes the new entry at once, then drains and unloads what it replaced or what was removed.
   // At start-up nothing is logged per change (the gateway logs each model once) and nothing is warmed up.
-  private async apply(name: string, scanned: ScannedModel | undefined, { startUp = false, reason = 'its folder was removed' } = {}): Promise<void> {
+  private async apply(
+    name: string,
+    scanned: ScannedModel | undefined,
+    { startUp = false, reason = 'its folder was removed' } = {},
+  ): Promise<void> {
     const old = this.registry.entry(name);
     if (!scanned) {
       this.applied.delete(name);
@@ -219,14 +225,25 @@ export class ModelLifecycle {
       this.observe({ model: name, version: null, result: 'failed' });
       const serving = old && [...old.versions.values()].some((v) => v.serving);
       this.registry.publish(serving ? { ...old, failure: scanned.failure } : { name, failure: scanned.failure, versions: new Map() });
-      if (!startUp) this.logger.error({ model: name, reason: scanned.failure!.reason, error: scanned.failure!.message, stillServing: Boolean(serving) }, `model ${name} failed to load: ${scanned.failure!.message}`);
+      if (!startUp)
+        this.logger.error(
+          { model: name, reason: scanned.failure!.reason, error: scanned.failure!.message, stillServing: Boolean(serving) },
+          `model ${name} failed to load: ${scanned.failure!.message}`,
+        );
       return;
     }
 
     const previous = this.applied.get(name);
     const oldVersions = old?.versions ?? new Map<number, VersionEntry>();
-    const toLoad = scanned.versions.filter((v) => !oldVersions.get(v.version) || oldVersions.get(v.version)!.status === 'LOADING' || previous?.versions.get(v.version) !== print.versions.get(v.version));
-    const results = new Map(await Promise.all(toLoad.map(async (v) => [v.version, await this.loadVersion(name, scanned, v, { warm: !startUp })] as const)));
+    const toLoad = scanned.versions.filter(
+      (v) =>
+        !oldVersions.get(v.version) ||
+        oldVersions.get(v.version)!.status === 'LOADING' ||
+        previous?.versions.get(v.version) !== print.versions.get(v.version),
+    );
+    const results = new Map(
+      await Promise.all(toLoad.map(async (v) => [v.version, await this.loadVersion(name, scanned, v, { warm: !startUp })] as const)),
+    );
 
     const change: Change = { loaded: [], replaced: [], failed: [], removed: [] };
     const retiring: VersionEntry[] = [];
@@ -270,7 +287,12 @@ export class ModelLifecycle {
 
   // Loads one version: backend load, manifest check, task resources, warm-up. Never throws: a failure
   // comes back as a FAILED entry with its reason, and the backend holds nothing of it.
-  private async loadVersion(name: string, model: ScannedModel, scanned: ScannedVersion, { warm }: { warm: boolean }): Promise<VersionEntry> {
+  private async loadVersion(
+    name: string,
+    model: ScannedModel,
+    scanned: ScannedVersion,
+    { warm }: { warm: boolean },
+  ): Promise<VersionEntry> {
     const { version } = scanned;
     const manifest = model.manifest!;
     const failed = (error: LoadFailure, graph?: GraphDescription): VersionEntry => {
@@ -310,7 +332,9 @@ export class ModelLifecycle {
     const mismatch = checkAgainstSession(manifest, graph);
     if (mismatch) {
       const onnx = scanned.onnxPath.split(/[\\/]/).slice(-2).join('/');
-      return { error: loadFailure(name, 'MANIFEST_MISMATCH', join(model.dir, MANIFEST_FILE), `${mismatch.message} (${onnx})`, mismatch.field) };
+      return {
+        error: loadFailure(name, 'MANIFEST_MISMATCH', join(model.dir, MANIFEST_FILE), `${mismatch.message} (${onnx})`, mismatch.field),
+      };
     }
     let resources: unknown;
     const preparer = this.options.preparers?.[manifest.task];
@@ -324,9 +348,17 @@ export class ModelLifecycle {
     if (warmKey === null) return { resources };
     for (const size of warmupSizes(manifest)) {
       try {
-        await this.registry.backend.run(warmKey, zeroBatch(manifest, size), manifest.outputs.map((spec) => spec.name), AbortSignal.timeout(manifest.batching.timeoutMs));
+        await this.registry.backend.run(
+          warmKey,
+          zeroBatch(manifest, size),
+          manifest.outputs.map((spec) => spec.name),
+          AbortSignal.timeout(manifest.batching.timeoutMs),
+        );
       } catch (error) {
-        const why = error instanceof Error && error.name === 'TimeoutError' ? `did not finish within timeoutMs (${manifest.batching.timeoutMs} ms)` : `failed: ${errorMessage(error)}`;
+        const why =
+          error instanceof Error && error.name === 'TimeoutError'
+            ? `did not finish within timeoutMs (${manifest.batching.timeoutMs} ms)`
+            : `failed: ${errorMessage(error)}`;
         return { error: loadFailure(name, 'WARMUP_FAILED', scanned.onnxPath, `the warm-up run at batch ${size} ${why}`) };
       }
     }
@@ -356,10 +388,18 @@ export class ModelLifecycle {
       change.loaded.length > 0 ? `loaded version ${change.loaded.join(', ')}` : '',
       change.replaced.length > 0 ? `replaced version ${change.replaced.join(', ')}` : '',
       change.removed.length > 0 ? `unloaded version ${change.removed.join(', ')}` : '',
-      ...change.failed.map((f) => `version ${f.version} failed to load${f.stillServing ? ' (its previous files still serve)' : ''}: ${f.error.message}`),
+      ...change.failed.map(
+        (f) => `version ${f.version} failed to load${f.stillServing ? ' (its previous files still serve)' : ''}: ${f.error.message}`,
+      ),
     ].filter(Boolean);
     if (parts.length === 0) return;
-    const fields = { model: name, loaded: change.loaded, replaced: change.replaced, unloaded: change.removed, failed: change.failed.map((f) => ({ version: f.version, reason: f.error.reason, error: f.error.message })) };
+    const fields = {
+      model: name,
+      loaded: change.loaded,
+      replaced: change.replaced,
+      unloaded: change.removed,
+      failed: change.failed.map((f) => ({ version: f.version, reason: f.error.reason, error: f.error.message })),
+    };
     const message = `model ${name}: ${parts.join('; ')}`;
     if (change.failed.length > 0) this.logger.error(fields, message);
     else this.logger.info(fields, message);
@@ -375,9 +415,13 @@ export class ModelLifecycle {
 
   private checkControl(mutation: string): void {
     if (this.control === 'none') {
-      throw new GatewayError('MODEL_CONTROL_DISABLED', `${mutation} must run with MODEL_CONTROL=poll or explicit, but the gateway runs with MODEL_CONTROL=none`);
+      throw new GatewayError(
+        'MODEL_CONTROL_DISABLED',
+        `${mutation} must run with MODEL_CONTROL=poll or explicit, but the gateway runs with MODEL_CONTROL=none`,
+      );
     }
-    if (this.phase !== 'started') throw new GatewayError('MODEL_UNAVAILABLE', `${mutation} must wait until the models present at start-up have loaded`);
+    if (this.phase !== 'started')
+      throw new GatewayError('MODEL_UNAVAILABLE', `${mutation} must wait until the models present at start-up have loaded`);
   }
 
   private schedulePoll(): void {
@@ -404,13 +448,17 @@ export class ModelLifecycle {
 
 function placeholder(model: ScannedModel): ModelEntry {
   const versions = new Map<number, VersionEntry>(
-    model.versions.map((v) => [v.version, v.failure ? { version: v.version, status: 'FAILED', error: v.failure } : { version: v.version, status: 'LOADING' }]),
+    model.versions.map((v) => [
+      v.version,
+      v.failure ? { version: v.version, status: 'FAILED', error: v.failure } : { version: v.version, status: 'LOADING' },
+    ]),
   );
   return { name: model.name, manifest: model.manifest, failure: model.failure, versions };
 }
 
 function checkName(name: string): void {
-  if (!MODEL_NAME.test(name)) throw badInput('name', 'must be a model folder name (1-64 letters, digits, ".", "_" or "-", starting with a letter or digit)', name);
+  if (!MODEL_NAME.test(name))
+    throw badInput('name', 'must be a model folder name (1-64 letters, digits, ".", "_" or "-", starting with a letter or digit)', name);
 }
 
 /** The manifest's warm-up sizes, else one run at batch 1 and one at maxBatchSize. */

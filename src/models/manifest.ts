@@ -107,7 +107,8 @@ export const ModelManifest = ManifestObject.superRefine((m, ctx) => {
   const requireSingleInput = () => {
     if (m.inputs.length !== 1) issue(['inputs'], `must hold exactly one input for task ${m.task}, but got ${m.inputs.length}`);
     if (m.inputs[0].type !== 'float32') issue(['inputs', 0, 'type'], `must be "float32" for task ${m.task}`);
-    if (m.outputs.length !== 1) issue(['outputs'], `must name exactly the one output to read for task ${m.task}, but got ${m.outputs.length}`);
+    if (m.outputs.length !== 1)
+      issue(['outputs'], `must name exactly the one output to read for task ${m.task}, but got ${m.outputs.length}`);
   };
   const requireLabels = (outputIndex: number) => {
     if (!m.labels) return issue(['labels'], `is required for task ${m.task}`);
@@ -124,7 +125,8 @@ export const ModelManifest = ManifestObject.superRefine((m, ctx) => {
   };
 
   m.warmup?.batchSizes.forEach((size, index) => {
-    if (size > m.batching.maxBatchSize) issue(['warmup', 'batchSizes', index], `must be at most batching.maxBatchSize (${m.batching.maxBatchSize}), but got ${size}`);
+    if (size > m.batching.maxBatchSize)
+      issue(['warmup', 'batchSizes', index], `must be at most batching.maxBatchSize (${m.batching.maxBatchSize}), but got ${size}`);
   });
 
   switch (m.task) {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linearManifest, TempRepository } from '../../test/support/temp-repository.js';
+import { linearModel } from '../../test/support/tiny-models.js';
+import { InferencePool } from '../runtime/inference-pool.js';
 import { ModelLifecycle } from './lifecycle.js';
 import { ModelRegistry } from './registry.js';
-import { InferencePool } from '../runtime/inference-pool.js';
-import { TempRepository, linearManifest } from '../../test/support/temp-repository.js';
-import { linearModel } from '../../test/support/tiny-models.js';
 
 describe('ModelRegistry with a repository of good and broken models', () => {
   const repo = new TempRepository();
@@ -19,7 +19,13 @@ describe('ModelRegistry with a repository of good and broken models', () => {
       .version('bad-json', 1, linearModel())
       .manifest('bad-field', linearManifest({ features: ['a', 'b', 'c'] }))
       .version('bad-field', 1, linearModel())
-      .manifest('contradicts', linearManifest({ inputs: [{ name: 'x', type: 'float32', shape: ['batch', 2] }], outputs: [{ name: 'probs', kind: 'probabilities' }] }))
+      .manifest(
+        'contradicts',
+        linearManifest({
+          inputs: [{ name: 'x', type: 'float32', shape: ['batch', 2] }],
+          outputs: [{ name: 'probs', kind: 'probabilities' }],
+        }),
+      )
       .version('contradicts', 1, linearModel())
       .manifest('wrong-labels', linearManifest({ labels: ['one', 'two'] }))
       .version('wrong-labels', 1, linearModel())
@@ -62,7 +68,9 @@ describe('ModelRegistry with a repository of good and broken models', () => {
 
   it('reports a schema violation with the field', () => {
     expect(errorOf('bad-field')).toMatchObject({ reason: 'MANIFEST_INVALID', field: 'inputs.0.shape' });
-    expect(errorOf('bad-field').message).toMatch(/model "bad-field": .*model\.json: field inputs\.0\.shape: must be \[batch, 3\] to match the 3 features/);
+    expect(errorOf('bad-field').message).toMatch(
+      /model "bad-field": .*model\.json: field inputs\.0\.shape: must be \[batch, 3\] to match the 3 features/,
+    );
   });
 
   it('reports a manifest that contradicts the ONNX graph', () => {
@@ -94,7 +102,9 @@ describe('ModelRegistry with a repository of good and broken models', () => {
 
   it('resolves with typed errors', () => {
     expect(() => registry.resolve('nope')).toThrow(expect.objectContaining({ code: 'MODEL_NOT_FOUND' }));
-    expect(() => registry.resolve('good', 7)).toThrow(expect.objectContaining({ code: 'MODEL_VERSION_NOT_FOUND', message: 'model "good" has no version 7; its versions are 1, 2' }));
+    expect(() => registry.resolve('good', 7)).toThrow(
+      expect.objectContaining({ code: 'MODEL_VERSION_NOT_FOUND', message: 'model "good" has no version 7; its versions are 1, 2' }),
+    );
     expect(() => registry.resolve('bad-json')).toThrow(expect.objectContaining({ code: 'MODEL_UNAVAILABLE' }));
     expect(() => registry.resolve('good', 0)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
   });

@@ -5,13 +5,13 @@
  * backend its batchers run on. Loading, replacing and unloading are the lifecycle's job
  * (./lifecycle.ts), which builds new entries and publishes each at once.
  */
-import type { Task } from './manifest.js';
-import { type ModelManifest } from './manifest.js';
-import { GatewayError, MAX_ECHOED_NAME_CHARACTERS, badInput, describeValue, echoedDetail } from '../errors/gateway-error.js';
-import { DynamicBatcher, type BatchScheduler, type BatchStats, type BatcherCounters } from '../scheduler/dynamic-batcher.js';
+
+import { badInput, describeValue, echoedDetail, GatewayError, MAX_ECHOED_NAME_CHARACTERS } from '../errors/gateway-error.js';
 import { createBatchRunner } from '../runtime/batch-runner.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../runtime/tensor.js';
+import { type BatcherCounters, type BatchScheduler, type BatchStats, DynamicBatcher } from '../scheduler/dynamic-batcher.js';
 import type { BackendCounters, GraphDescription, InferenceBackend } from './backend.js';
+import type { ModelManifest, Task } from './manifest.js';
 import type { LoadFailure } from './repository.js';
 
 // --- public types --------------------------------------------------------------------------------
@@ -139,7 +139,12 @@ export class ModelRegistry {
   info(name: string): ModelInfo | undefined {
     const model = this.models.get(name);
     if (!model) return undefined;
-    const versions: VersionInfo[] = [...model.versions.values()].map((v) => ({ version: v.version, status: v.status, error: v.error, graph: v.graph }));
+    const versions: VersionInfo[] = [...model.versions.values()].map((v) => ({
+      version: v.version,
+      status: v.status,
+      error: v.error,
+      graph: v.graph,
+    }));
     const ready = versions.filter((v) => v.status === 'READY');
     const failed = versions.filter((v) => v.status === 'FAILED');
     const refused = ready.find((v) => v.error);
@@ -173,8 +178,13 @@ export class ModelRegistry {
    * the caller may not call too, so that such a model looks exactly like one that does not exist.
    */
   notFound(name: string): GatewayError {
-    if (this.phase === 'loading') return new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} is not available yet: the models are still loading`, { model: echoedDetail(name, MAX_ECHOED_NAME_CHARACTERS) });
-    return new GatewayError('MODEL_NOT_FOUND', `model ${describeName(name)} does not exist; the models query lists the available ones`, { model: echoedDetail(name, MAX_ECHOED_NAME_CHARACTERS) });
+    if (this.phase === 'loading')
+      return new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} is not available yet: the models are still loading`, {
+        model: echoedDetail(name, MAX_ECHOED_NAME_CHARACTERS),
+      });
+    return new GatewayError('MODEL_NOT_FOUND', `model ${describeName(name)} does not exist; the models query lists the available ones`, {
+      model: echoedDetail(name, MAX_ECHOED_NAME_CHARACTERS),
+    });
   }
 
   /** The serving version for `name` (the default when `version` is omitted), or a typed error. */
@@ -182,14 +192,21 @@ export class ModelRegistry {
     const model = this.models.get(name);
     if (!model) throw this.notFound(name);
     if (model.failure && model.versions.size === 0) {
-      throw new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} failed to load: ${model.failure.message}`, { model: name, reason: model.failure.reason });
+      throw new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} failed to load: ${model.failure.message}`, {
+        model: name,
+        reason: model.failure.reason,
+      });
     }
     if (version !== undefined && version !== null) {
       if (!Number.isInteger(version) || version < 1) throw badInput('version', 'must be a positive integer', version);
       const state = model.versions.get(version);
       if (!state) {
         const known = [...model.versions.keys()].join(', ') || 'none';
-        throw new GatewayError('MODEL_VERSION_NOT_FOUND', `model ${describeName(name)} has no version ${version}; its versions are ${known}`, { model: name, version });
+        throw new GatewayError(
+          'MODEL_VERSION_NOT_FOUND',
+          `model ${describeName(name)} has no version ${version}; its versions are ${known}`,
+          { model: name, version },
+        );
       }
       return servingOf(name, state);
     }
@@ -215,7 +232,12 @@ export class ModelRegistry {
     for (const model of this.models.values()) {
       for (const state of model.versions.values()) {
         const scheduler = state.serving?.scheduler;
-        if (scheduler) result[state.serving!.key] = { ...scheduler.counters(), queueDepth: scheduler.queueDepth, inFlightBatches: scheduler.inFlightBatches };
+        if (scheduler)
+          result[state.serving!.key] = {
+            ...scheduler.counters(),
+            queueDepth: scheduler.queueDepth,
+            inFlightBatches: scheduler.inFlightBatches,
+          };
       }
     }
     return result;
@@ -299,7 +321,7 @@ export class ModelRegistry {
     const internals = this.internals.get(serving);
     if (!internals) return;
     this.internals.delete(serving);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => {setImmediate(resolve)});
     await internals.stop();
     await this.backend.unload(internals.backendKey);
   }
@@ -308,7 +330,9 @@ export class ModelRegistry {
   async close({ drain = true }: { drain?: boolean } = {}): Promise<void> {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
-    const schedulers = [...this.models.values()].flatMap((model) => [...model.versions.values()].flatMap((v) => (v.serving ? [v.serving.scheduler] : [])));
+    const schedulers = [...this.models.values()].flatMap((model) =>
+      [...model.versions.values()].flatMap((v) => (v.serving ? [v.serving.scheduler] : [])),
+    );
     await Promise.all(schedulers.map((scheduler) => scheduler.close({ drain })));
     await this.backend.close();
   }
@@ -319,10 +343,14 @@ export class ModelRegistry {
   private lateArrival(stopped: ServingModel, items: readonly ItemFeeds[]): Promise<ItemOutputs>[] {
     const current = this.models.get(stopped.name)?.versions.get(stopped.version)?.serving;
     if (current && current !== stopped && sameInterface(current.manifest, stopped.manifest)) return current.infer(items);
-    const error = new GatewayError('MODEL_UNAVAILABLE', `model "${stopped.name}" version ${stopped.version} was unloaded while this request was under way; retry`, {
-      model: stopped.name,
-      version: stopped.version,
-    });
+    const error = new GatewayError(
+      'MODEL_UNAVAILABLE',
+      `model "${stopped.name}" version ${stopped.version} was unloaded while this request was under way; retry`,
+      {
+        model: stopped.name,
+        version: stopped.version,
+      },
+    );
     return items.map(() => Promise.reject(error));
   }
 }
@@ -364,9 +392,11 @@ function itemValidator(manifest: ModelManifest): (item: ItemFeeds, index: number
       for (let d = 0; d < itemShape.length; d += 1) {
         const dim = itemShape[d];
         if (typeof dim === 'number' && tensor.dims[d] !== dim) throw badInput(`${path()}.dims[${d}]`, `must be ${dim}`, tensor.dims[d]);
-        if (!Number.isInteger(tensor.dims[d]) || tensor.dims[d] < 1) throw badInput(`${path()}.dims[${d}]`, 'must be a positive integer', tensor.dims[d]);
+        if (!Number.isInteger(tensor.dims[d]) || tensor.dims[d] < 1)
+          throw badInput(`${path()}.dims[${d}]`, 'must be a positive integer', tensor.dims[d]);
       }
-      if (tensor.data.length !== elementCount(tensor.dims)) throw badInput(path(), `must hold ${elementCount(tensor.dims)} values`, tensor.data.length);
+      if (tensor.data.length !== elementCount(tensor.dims))
+        throw badInput(path(), `must hold ${elementCount(tensor.dims)} values`, tensor.data.length);
     }
   };
 }

@@ -8,10 +8,10 @@
  * Every problem becomes a `LoadFailure` naming the model, the file and the field, and never stops the
  * scan: the other models still load.
  */
-import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { ModelLoadFailure } from '../errors/catalogue.js';
-import { parseManifest, type ModelManifest } from './manifest.js';
+import { type ModelManifest, parseManifest } from './manifest.js';
 
 export const MANIFEST_FILE = 'model.json';
 export const ONNX_FILE = 'model.onnx';
@@ -73,9 +73,17 @@ export function scanModel(root: string, name: string): ScannedModel {
   const failed = (failure: LoadFailure): ScannedModel => ({ name, dir, versions: [], failure });
 
   if (!MODEL_NAME.test(name)) {
-    return failed(loadFailure(name, 'MANIFEST_INVALID', dir, 'the folder name must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit'));
+    return failed(
+      loadFailure(
+        name,
+        'MANIFEST_INVALID',
+        dir,
+        'the folder name must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+      ),
+    );
   }
-  if (!existsSync(manifestPath)) return failed(loadFailure(name, 'MANIFEST_MISSING', manifestPath, `the model folder must hold a ${MANIFEST_FILE}`));
+  if (!existsSync(manifestPath))
+    return failed(loadFailure(name, 'MANIFEST_MISSING', manifestPath, `the model folder must hold a ${MANIFEST_FILE}`));
 
   let json: unknown;
   try {
@@ -87,7 +95,9 @@ export function scanModel(root: string, name: string): ScannedModel {
   if (!parsed.ok) return failed(loadFailure(name, 'MANIFEST_INVALID', manifestPath, parsed.message, parsed.field));
   const manifest = parsed.manifest;
   if (manifest.name !== undefined && manifest.name !== name) {
-    return failed(loadFailure(name, 'MANIFEST_INVALID', manifestPath, `must equal the folder name "${name}", but got "${manifest.name}"`, 'name'));
+    return failed(
+      loadFailure(name, 'MANIFEST_INVALID', manifestPath, `must equal the folder name "${name}", but got "${manifest.name}"`, 'name'),
+    );
   }
 
   const versionNumbers = readdirSync(dir, { withFileTypes: true })
@@ -95,7 +105,13 @@ export function scanModel(root: string, name: string): ScannedModel {
     .map((entry) => Number(entry.name))
     .sort((a, b) => a - b);
   if (versionNumbers.length === 0) {
-    return { name, dir, manifest, versions: [], failure: loadFailure(name, 'NO_VERSIONS', dir, `must hold at least one numbered version folder with a ${ONNX_FILE}`) };
+    return {
+      name,
+      dir,
+      manifest,
+      versions: [],
+      failure: loadFailure(name, 'NO_VERSIONS', dir, `must hold at least one numbered version folder with a ${ONNX_FILE}`),
+    };
   }
   const versions = versionNumbers.map((version) => scanVersion(name, dir, manifest, version));
   return { name, dir, manifest, versions };
@@ -106,17 +122,34 @@ function scanVersion(name: string, dir: string, manifest: ModelManifest, version
   const onnxPath = join(versionDir, ONNX_FILE);
   const files: Record<string, string> = {};
   if (!existsSync(onnxPath)) {
-    return { version, onnxPath, files, failure: loadFailure(name, 'MODEL_FILE_MISSING', onnxPath, `version ${version} must hold a ${ONNX_FILE}`) };
+    return {
+      version,
+      onnxPath,
+      files,
+      failure: loadFailure(name, 'MODEL_FILE_MISSING', onnxPath, `version ${version} must hold a ${ONNX_FILE}`),
+    };
   }
   for (const [key, file] of Object.entries(manifest.files)) {
     if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) {
-      const failure = loadFailure(name, 'MANIFEST_INVALID', join(dir, MANIFEST_FILE), `must be a file name inside the model folder, but got "${file}"`, `files.${key}`);
+      const failure = loadFailure(
+        name,
+        'MANIFEST_INVALID',
+        join(dir, MANIFEST_FILE),
+        `must be a file name inside the model folder, but got "${file}"`,
+        `files.${key}`,
+      );
       return { version, onnxPath, files, failure };
     }
     const candidates = [join(versionDir, file), join(dir, file)];
     const found = candidates.find((path) => existsSync(path));
     if (!found) {
-      const failure = loadFailure(name, 'MODEL_FILE_MISSING', join(dir, file), `the file named by the manifest does not exist (looked in the version folder and the model folder)`, `files.${key}`);
+      const failure = loadFailure(
+        name,
+        'MODEL_FILE_MISSING',
+        join(dir, file),
+        `the file named by the manifest does not exist (looked in the version folder and the model folder)`,
+        `files.${key}`,
+      );
       return { version, onnxPath, files, failure };
     }
     files[key] = found;

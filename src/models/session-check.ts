@@ -25,7 +25,8 @@ export function checkAgainstSession(
     const meta = graphInputs.get(spec.name);
     const field = `inputs.${index}`;
     if (!meta) return { field: `${field}.name`, message: `names input "${spec.name}", but model.onnx has inputs ${list(graph.inputs)}` };
-    if (meta.type !== spec.type) return { field: `${field}.type`, message: `is "${spec.type}", but input "${spec.name}" in model.onnx is ${meta.type}` };
+    if (meta.type !== spec.type)
+      return { field: `${field}.type`, message: `is "${spec.type}", but input "${spec.name}" in model.onnx is ${meta.type}` };
     const shapeMismatch = compareShape(`${field}.shape`, spec.shape, meta.shape, `input "${spec.name}"`);
     if (shapeMismatch) return shapeMismatch;
   }
@@ -38,7 +39,10 @@ export function checkAgainstSession(
     const field = `outputs.${index}`;
     if (!meta) return { field: `${field}.name`, message: `names output "${spec.name}", but model.onnx has outputs ${list(graph.outputs)}` };
     if (!SUPPORTED_OUTPUT_TYPES.has(meta.type)) {
-      return { field: `${field}.name`, message: `output "${spec.name}" must be a float32, int32 or int64 tensor, but model.onnx gives ${meta.type} (export scikit-learn classifiers with zipmap=False)` };
+      return {
+        field: `${field}.name`,
+        message: `output "${spec.name}" must be a float32, int32 or int64 tensor, but model.onnx gives ${meta.type} (export scikit-learn classifiers with zipmap=False)`,
+      };
     }
     if (spec.shape) {
       const shapeMismatch = compareShape(`${field}.shape`, spec.shape, meta.shape, `output "${spec.name}"`);
@@ -47,7 +51,10 @@ export function checkAgainstSession(
     const isClassifierOutput = manifest.labels && (spec.kind === 'logits' || spec.kind === 'probabilities');
     const width = meta.shape[meta.shape.length - 1];
     if (isClassifierOutput && meta.shape.length >= 2 && typeof width === 'number' && width !== manifest.labels!.length) {
-      return { field: 'labels', message: `lists ${manifest.labels!.length} labels, but output "${spec.name}" in model.onnx has ${width} columns` };
+      return {
+        field: 'labels',
+        message: `lists ${manifest.labels!.length} labels, but output "${spec.name}" in model.onnx has ${width} columns`,
+      };
     }
   }
   return null;
@@ -60,7 +67,10 @@ function compareShape(field: string, declared: readonly Dimension[], actual: rea
     return { field, message: `has rank ${declared.length}, but ${what} in model.onnx has rank ${actual.length} (${show(actual)})` };
   }
   if (typeof actual[0] === 'number' && actual[0] !== -1) {
-    return { field: `${field}.0`, message: `declares a dynamic batch dimension, but ${what} in model.onnx fixes it to ${actual[0]}; export with a dynamic batch axis` };
+    return {
+      field: `${field}.0`,
+      message: `declares a dynamic batch dimension, but ${what} in model.onnx fixes it to ${actual[0]}; export with a dynamic batch axis`,
+    };
   }
   for (let d = 1; d < declared.length; d += 1) {
     const want = declared[d];

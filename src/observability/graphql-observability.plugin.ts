@@ -14,7 +14,9 @@ export interface GraphQLObservabilityOptions {
   readonly metrics: GatewayMetrics;
 }
 
-export function useGraphQLObservability({ metrics }: GraphQLObservabilityOptions): ApolloServerPlugin<{ facts?: RequestFacts; principal?: Principal }> {
+export function useGraphQLObservability({
+  metrics,
+}: GraphQLObservabilityOptions): ApolloServerPlugin<{ facts?: RequestFacts; principal?: Principal }> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
@@ -37,7 +39,10 @@ export function useGraphQLObservability({ metrics }: GraphQLObservabilityOptions
           const body = response.body.kind === 'single' ? response.body.singleResult : null;
           const failed = (body?.errors?.length ?? 0) > 0;
           const outcome = !failed ? 'ok' : body?.data ? 'partial' : 'error';
-          metrics.graphqlDuration.observe({ operation: metrics.operationLabel(operation, authenticated), outcome }, (performance.now() - started) / 1000);
+          metrics.graphqlDuration.observe(
+            { operation: metrics.operationLabel(operation, authenticated), outcome },
+            (performance.now() - started) / 1000,
+          );
         },
       };
     },

@@ -2,7 +2,7 @@
  * Prometheus metrics (prom-client), served at /metrics. One registry per gateway instance, so tests
  * can run several gateways in one process. The README's "Metrics" section lists every metric.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { LifecycleObserver } from '../models/lifecycle.js';
 import type { BatchObserver, ModelRegistry } from '../models/registry.js';
 
@@ -34,7 +34,12 @@ export class GatewayMetrics {
 
   constructor(options: GatewayMetricsOptions = {}) {
     const registers = [this.registry];
-    this.inferenceItems = new Counter({ name: 'gateway_inference_items_total', help: 'Items inferred, by model and version.', labelNames: ['model', 'version'], registers });
+    this.inferenceItems = new Counter({
+      name: 'gateway_inference_items_total',
+      help: 'Items inferred, by model and version.',
+      labelNames: ['model', 'version'],
+      registers,
+    });
     this.inferenceRuns = new Counter({
       name: 'gateway_inference_runs_total',
       help: 'ONNX runs (batches), by model, version and outcome (ok, failed, timeout).',
@@ -76,7 +81,12 @@ export class GatewayMetrics {
       buckets: SECONDS_BUCKETS,
       registers,
     });
-    this.errors = new Counter({ name: 'gateway_errors_total', help: 'Errors returned to clients, by extensions.code.', labelNames: ['code'], registers });
+    this.errors = new Counter({
+      name: 'gateway_errors_total',
+      help: 'Errors returned to clients, by extensions.code.',
+      labelNames: ['code'],
+      registers,
+    });
     this.rateLimited = new Counter({
       name: 'gateway_rate_limited_total',
       help: 'Requests refused with RATE_LIMITED, by principal kind.',
@@ -90,7 +100,11 @@ export class GatewayMetrics {
       buckets: [1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216],
       registers,
     });
-    this.connectionsDropped = new Counter({ name: 'gateway_connections_dropped_total', help: 'Connections closed on arrival because MAX_CONNECTIONS were open.', registers });
+    this.connectionsDropped = new Counter({
+      name: 'gateway_connections_dropped_total',
+      help: 'Connections closed on arrival because MAX_CONNECTIONS were open.',
+      registers,
+    });
     this.modelLoads = new Counter({
       name: 'gateway_model_loads_total',
       help: 'Model version loads, at start-up and while serving, by model, version (empty: the model as a whole) and result (ok, failed).',

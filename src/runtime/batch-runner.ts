@@ -3,11 +3,16 @@
  * dimension, runs it and splits the outputs back into one result per item.
  */
 import type { BatchRunContext } from '../scheduler/dynamic-batcher.js';
-import { splitRows, stackItems, type BatchTensors, type ItemFeeds, type ItemOutputs } from './tensor.js';
+import { type BatchTensors, type ItemFeeds, type ItemOutputs, splitRows, stackItems } from './tensor.js';
 
 /** What the runner needs of a backend (the pool, or any `InferenceBackend`). */
 export interface BatchExecutor {
-  run(key: string, feeds: BatchTensors, fetches: readonly string[], signal?: AbortSignal): Promise<{ readonly outputs: BatchTensors; readonly computeMs: number }>;
+  run(
+    key: string,
+    feeds: BatchTensors,
+    fetches: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<{ readonly outputs: BatchTensors; readonly computeMs: number }>;
 }
 
 export interface BatchRunnerOptions {

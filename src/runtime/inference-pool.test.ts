@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { InferencePool, type LoadedGraph } from './inference-pool.js';
-import type { InferenceBackend } from '../models/backend.js';
 import { linearModel, slowModel, writeOnnx } from '../../test/support/tiny-models.js';
+import type { InferenceBackend } from '../models/backend.js';
+import { InferencePool, type LoadedGraph } from './inference-pool.js';
 
 describe('InferencePool', () => {
   let dir: string;
@@ -60,11 +59,13 @@ describe('InferencePool', () => {
     // (a run on the main thread would block it, and every turn would come only after the result).
     const width = 1024;
     let done = false;
-    const run = pool.run('slow@1', { x: { type: 'float32', dims: [width, width], data: new Float32Array(width * width).fill(0.5) } }, ['y']);
+    const run = pool.run('slow@1', { x: { type: 'float32', dims: [width, width], data: new Float32Array(width * width).fill(0.5) } }, [
+      'y',
+    ]);
     void run.then(() => (done = true));
     let turnsWhileRunning = 0;
     for (let i = 0; i < 3; i += 1) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => {setImmediate(resolve)});
       if (!done) turnsWhileRunning += 1;
     }
     await run;
@@ -75,7 +76,12 @@ describe('InferencePool', () => {
   it('retires the worker of a run aborted by its signal, and a fresh worker serves the next batch', async () => {
     const width = 1024;
     const controller = new AbortController();
-    const running = pool.run('slow@1', { x: { type: 'float32', dims: [width, width], data: new Float32Array(width * width) } }, ['y'], controller.signal);
+    const running = pool.run(
+      'slow@1',
+      { x: { type: 'float32', dims: [width, width], data: new Float32Array(width * width) } },
+      ['y'],
+      controller.signal,
+    );
     setTimeout(() => controller.abort(new Error('took too long')), 30);
     await expect(running).rejects.toThrow('took too long');
     expect(pool.counters()).toMatchObject({ retiringWorkers: 1, replacedWorkers: 1 });
@@ -101,14 +107,18 @@ describe('InferencePool', () => {
 
     await pool.unload('linear@2');
     expect(pool.counters().sessions).toBe(sessionsBefore);
-    await expect(pool.run('linear@2', { x: { type: 'float32', dims: [1, 2], data: new Float32Array(2) } }, ['y'])).rejects.toThrow('model linear@2 is not loaded in this worker');
+    await expect(pool.run('linear@2', { x: { type: 'float32', dims: [1, 2], data: new Float32Array(2) } }, ['y'])).rejects.toThrow(
+      'model linear@2 is not loaded in this worker',
+    );
   });
 
   it('waits for a running batch of the model before releasing its session', async () => {
     const width = 512;
     await pool.load({ key: 'slow@2', path: writeOnnx(dir, 'slow-2', slowModel(width, 12)) });
     const sessionsWithSlow = pool.counters().sessions;
-    const running = pool.run('slow@2', { x: { type: 'float32', dims: [width, width], data: new Float32Array(width * width).fill(0.5) } }, ['y']);
+    const running = pool.run('slow@2', { x: { type: 'float32', dims: [width, width], data: new Float32Array(width * width).fill(0.5) } }, [
+      'y',
+    ]);
     const unloading = pool.unload('slow@2');
     const { outputs } = await running;
     expect(outputs.y.dims).toEqual([width, width]);

@@ -17,7 +17,16 @@ import { Worker } from 'node:worker_threads';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { SessionSettings } from './session-options.js';
 import type { BatchTensors, TypedArray } from './tensor.js';
-import type { FromWorker, ModelDescription, RunResult, RunTask, TensorMetadata, ToWorker, WorkerInit, WorkerModel } from './worker-protocol.js';
+import type {
+  FromWorker,
+  ModelDescription,
+  RunResult,
+  RunTask,
+  TensorMetadata,
+  ToWorker,
+  WorkerInit,
+  WorkerModel,
+} from './worker-protocol.js';
 
 // --- public types --------------------------------------------------------------------------------
 
@@ -98,7 +107,8 @@ export class InferencePool {
 
   constructor(options: InferencePoolOptions = {}) {
     this.size = options.workers ?? defaultWorkerCount();
-    if (!Number.isInteger(this.size) || this.size < 1) throw new TypeError(`workers must be a positive integer, but got ${String(options.workers)}`);
+    if (!Number.isInteger(this.size) || this.size < 1)
+      throw new TypeError(`workers must be a positive integer, but got ${String(options.workers)}`);
     this.session = { intraOpThreads: options.intraOpThreads ?? 1 };
   }
 
@@ -122,7 +132,9 @@ export class InferencePool {
     await this.start();
     if (this.closing) throw new GatewayError('SHUTTING_DOWN', 'the inference pool is shutting down');
     this.models.set(model.key, model);
-    const replies = await Promise.all([...this.slots].filter((slot) => !slot.retiring).map((slot) => this.ask(slot, { kind: 'load', id: this.nextId++, model })));
+    const replies = await Promise.all(
+      [...this.slots].filter((slot) => !slot.retiring).map((slot) => this.ask(slot, { kind: 'load', id: this.nextId++, model })),
+    );
     const descriptions = replies.flatMap((reply) => (reply?.kind === 'loaded' ? [reply.description] : []));
     const failed = descriptions.find((description): description is Extract<ModelDescription, { ok: false }> => !description.ok);
     const loaded = descriptions.find((description): description is Extract<ModelDescription, { ok: true }> => description.ok);
@@ -137,7 +149,9 @@ export class InferencePool {
   async unload(key: string): Promise<void> {
     if (!this.models.delete(key)) return;
     // Retiring workers are left out: they release everything when their stuck run returns.
-    await Promise.all([...this.slots].filter((slot) => !slot.retiring).map((slot) => this.ask(slot, { kind: 'unload', id: this.nextId++, key })));
+    await Promise.all(
+      [...this.slots].filter((slot) => !slot.retiring).map((slot) => this.ask(slot, { kind: 'unload', id: this.nextId++, key })),
+    );
   }
 
   /** Runs one batch of model `key`. The input buffers are transferred (unusable afterwards). */
@@ -186,14 +200,14 @@ export class InferencePool {
   async close(): Promise<void> {
     this.closing = true;
     while (this.queue.length > 0 || [...this.slots].some((slot) => slot.current && !slot.retiring)) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => {setTimeout(resolve, 5)});
     }
-    const exits = [...this.slots].map((slot) => new Promise<void>((resolve) => slot.worker.once('exit', () => resolve())));
+    const exits = [...this.slots].map((slot) => new Promise<void>((resolve) => {slot.worker.once('exit', () => resolve())}));
     for (const slot of this.slots) {
       if (!slot.current) slot.worker.postMessage({ kind: 'shutdown' } satisfies ToWorker);
     }
     // Retiring workers shut down when their run returns; do not wait for them forever.
-    await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    await Promise.race([Promise.all(exits), new Promise((resolve) => {setTimeout(resolve, 5_000).unref()})]);
   }
 
   // Starts a worker with the models loaded now, and wires its messages.

@@ -6,7 +6,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sessionOptions } from './session-options.js';
-import type { DescribeResult, FromWorker, ModelDescription, RunTask, TensorMetadata, ToWorker, WireTensor, WorkerInit, WorkerModel } from './worker-protocol.js';
+import type {
+  DescribeResult,
+  FromWorker,
+  ModelDescription,
+  RunTask,
+  TensorMetadata,
+  ToWorker,
+  WireTensor,
+  WorkerInit,
+  WorkerModel,
+} from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -23,16 +33,25 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   if (message.kind === 'load') {
-    void loadOne(message.model).then((description) => port.postMessage({ kind: 'loaded', id: message.id, description, sessions: sessions.size } satisfies FromWorker));
+    void loadOne(message.model).then((description) =>
+      port.postMessage({ kind: 'loaded', id: message.id, description, sessions: sessions.size } satisfies FromWorker),
+    );
     return;
   }
   if (message.kind === 'unload') {
-    void unload(message.key).then(() => port.postMessage({ kind: 'unloaded', id: message.id, sessions: sessions.size } satisfies FromWorker));
+    void unload(message.key).then(() =>
+      port.postMessage({ kind: 'unloaded', id: message.id, sessions: sessions.size } satisfies FromWorker),
+    );
     return;
   }
   void tracked(message.task.key, run(message.task)).then(
     ({ result, transfer }) => port.postMessage({ kind: 'result', id: message.id, result } satisfies FromWorker, transfer),
-    (error: unknown) => port.postMessage({ kind: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies FromWorker),
+    (error: unknown) =>
+      port.postMessage({
+        kind: 'error',
+        id: message.id,
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies FromWorker),
   );
 });
 

@@ -1,8 +1,8 @@
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayError } from '../errors/gateway-error.js';
 import type { TestTask } from '../../test/support/preprocess-handler.js';
+import type { GatewayError } from '../errors/gateway-error.js';
 import { PreprocessPool } from './preprocess-pool.js';
 
 const HANDLER = join(import.meta.dirname, '..', '..', 'test', 'support', 'preprocess-handler.ts');
@@ -53,7 +53,15 @@ describe('PreprocessPool', () => {
   });
 
   it('fails only the call whose task threw, with PREPROCESSING_FAILED, and keeps serving', async () => {
-    const [failed, fine] = await Promise.all([outcomeOf(run([{ op: 'double', values: [1] }, { op: 'fail', message: 'no vocabulary' }])), outcomeOf(run([{ op: 'double', values: [2] }]))]);
+    const [failed, fine] = await Promise.all([
+      outcomeOf(
+        run([
+          { op: 'double', values: [1] },
+          { op: 'fail', message: 'no vocabulary' },
+        ]),
+      ),
+      outcomeOf(run([{ op: 'double', values: [2] }])),
+    ]);
     expect(failed.ok).toBe(false);
     expect(!failed.ok && failed.error.code).toBe('PREPROCESSING_FAILED');
     expect(!failed.ok && failed.error.message).toBe('preprocessing failed: no vocabulary');
@@ -74,7 +82,9 @@ describe('PreprocessPool', () => {
     const completed = pool.counters().completedTasks;
     const refused = await outcomeOf(run(Array(9).fill({ op: 'double', values: [1] })));
     expect(!refused.ok && refused.error.code).toBe('OVERLOADED');
-    expect(!refused.ok && refused.error.message).toBe('the preprocessing queue must stay within 8 tasks, but it holds 0 and 9 more were offered; retry later');
+    expect(!refused.ok && refused.error.message).toBe(
+      'the preprocessing queue must stay within 8 tasks, but it holds 0 and 9 more were offered; retry later',
+    );
     expect(pool.counters().completedTasks).toBe(completed);
   });
 
@@ -97,7 +107,9 @@ describe('PreprocessPool start and close', () => {
 
   it('fails to start, and refuses work, when a handler module has no handle function', async () => {
     const pool = new PreprocessPool({ handlers: { broken: BROKEN } });
-    await expect(pool.start()).rejects.toThrow(/^a preprocessing worker failed to start: the preprocessing handler .*broken-handler\.ts must export a function "handle", but it does not/);
+    await expect(pool.start()).rejects.toThrow(
+      /^a preprocessing worker failed to start: the preprocessing handler .*broken-handler\.ts must export a function "handle", but it does not/,
+    );
     const refused = await outcomeOf(pool.run('broken', [{}]));
     expect(!refused.ok && refused.error.code).toBe('PREPROCESSING_FAILED');
     await pool.close();
@@ -105,6 +117,8 @@ describe('PreprocessPool start and close', () => {
 
   it('checks its options', () => {
     expect(() => new PreprocessPool({ handlers: {}, workers: 0 })).toThrow('workers must be a positive integer, but got 0');
-    expect(() => new PreprocessPool({ handlers: {}, maxQueuedTasks: 1.5 })).toThrow('maxQueuedTasks must be a positive integer, but got 1.5');
+    expect(() => new PreprocessPool({ handlers: {}, maxQueuedTasks: 1.5 })).toThrow(
+      'maxQueuedTasks must be a positive integer, but got 1.5',
+    );
   });
 });

@@ -105,7 +105,8 @@ export class PreprocessPool {
 
   constructor(options: PreprocessPoolOptions) {
     this.size = options.workers ?? 1;
-    if (!Number.isInteger(this.size) || this.size < 1) throw new TypeError(`workers must be a positive integer, but got ${String(options.workers)}`);
+    if (!Number.isInteger(this.size) || this.size < 1)
+      throw new TypeError(`workers must be a positive integer, but got ${String(options.workers)}`);
     this.maxQueuedTasks = options.maxQueuedTasks ?? 1024;
     if (!Number.isInteger(this.maxQueuedTasks) || this.maxQueuedTasks < 1) {
       throw new TypeError(`maxQueuedTasks must be a positive integer, but got ${String(options.maxQueuedTasks)}`);
@@ -149,7 +150,15 @@ export class PreprocessPool {
           ),
         );
       }
-      const call: Call = { handler, pending: [], outputs: new Array(inputs.length), remaining: inputs.length, settled: false, resolve: resolve as (outputs: unknown[]) => void, reject };
+      const call: Call = {
+        handler,
+        pending: [],
+        outputs: new Array(inputs.length),
+        remaining: inputs.length,
+        settled: false,
+        resolve: resolve as (outputs: unknown[]) => void,
+        reject,
+      };
       inputs.forEach((input, index) => call.pending.push({ call, index, input }));
       this.queuedTasks += inputs.length;
       this.waiting.push(call);
@@ -160,13 +169,19 @@ export class PreprocessPool {
   counters(): PreprocessCounters {
     let busy = 0;
     for (const slot of this.slots) if (slot.current) busy += 1;
-    return { workers: this.slots.size, busyWorkers: busy, queuedTasks: this.queuedTasks, completedTasks: this.completedTasks, replacedWorkers: this.replaced };
+    return {
+      workers: this.slots.size,
+      busyWorkers: busy,
+      queuedTasks: this.queuedTasks,
+      completedTasks: this.completedTasks,
+      replacedWorkers: this.replaced,
+    };
   }
 
   /** Refuses new calls, lets queued and running tasks finish, then stops the workers. */
   async close(): Promise<void> {
     this.closing = true;
-    if (this.queuedTasks > 0 || this.busy()) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.queuedTasks > 0 || this.busy()) await new Promise<void>((resolve) => {this.idleWaiters.push(resolve)});
     const slots = [...this.slots];
     this.slots.clear();
     // Plain JavaScript runs here (no native code), so terminating a thread is safe.
@@ -205,7 +220,8 @@ export class PreprocessPool {
   private onWorkerGone(slot: Slot, error: Error): void {
     if (!this.slots.delete(slot)) return;
     const running = slot.current;
-    if (running) this.fail(running.task.call, new GatewayError('PREPROCESSING_FAILED', `the preprocessing worker failed: ${error.message}`));
+    if (running)
+      this.fail(running.task.call, new GatewayError('PREPROCESSING_FAILED', `the preprocessing worker failed: ${error.message}`));
     if (!slot.ready) {
       this.broken = new Error(`a preprocessing worker failed to start: ${error.message}`);
       this.rejectReady(this.broken);

@@ -16,7 +16,8 @@ lowerPriority(init.niceIncrement);
 const handlers = new Map<string, Handler>();
 for (const [name, file] of Object.entries(init.handlers)) {
   const module = (await import(pathToFileURL(file).href)) as { handle?: unknown };
-  if (typeof module.handle !== 'function') throw new Error(`the preprocessing handler ${file} must export a function "handle", but it does not`);
+  if (typeof module.handle !== 'function')
+    throw new Error(`the preprocessing handler ${file} must export a function "handle", but it does not`);
   handlers.set(name, module.handle as Handler);
 }
 port.postMessage({ kind: 'ready' } satisfies FromPreprocessWorker);
@@ -25,8 +26,14 @@ port.on('message', (message: ToPreprocessWorker) => {
   Promise.resolve()
     .then(() => handlers.get(message.handler)!(message.input))
     .then(
-      ({ output, transfer }) => port.postMessage({ kind: 'result', id: message.id, output } satisfies FromPreprocessWorker, [...(transfer ?? [])]),
-      (error: unknown) => port.postMessage({ kind: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies FromPreprocessWorker),
+      ({ output, transfer }) =>
+        port.postMessage({ kind: 'result', id: message.id, output } satisfies FromPreprocessWorker, [...(transfer ?? [])]),
+      (error: unknown) =>
+        port.postMessage({
+          kind: 'error',
+          id: message.id,
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies FromPreprocessWorker),
     );
 });
 

@@ -79,7 +79,11 @@ export function splitRows(outputs: BatchTensors, rows: number): ItemOutputs[] {
     const rowDims = tensor.dims.slice(1);
     const rowSize = elementCount(rowDims);
     for (let row = 0; row < rows; row += 1) {
-      result[row][name] = { type: tensor.type, dims: rowDims, data: tensor.data.subarray(row * rowSize, (row + 1) * rowSize) as TypedArray };
+      result[row][name] = {
+        type: tensor.type,
+        dims: rowDims,
+        data: tensor.data.subarray(row * rowSize, (row + 1) * rowSize) as TypedArray,
+      };
     }
   }
   return result;
@@ -96,7 +100,14 @@ function copyRows(items: readonly ItemFeeds[], name: string, target: TypedArray)
     if (next && next.buffer === previous.buffer && next.byteOffset === previous.byteOffset + previous.byteLength) continue;
     const first = items[runStart][name].data;
     const length = previous.byteOffset + previous.byteLength - first.byteOffset;
-    const run = i - runStart === 1 ? first : (new (first.constructor as Float32ArrayConstructor)(first.buffer, first.byteOffset, length / first.BYTES_PER_ELEMENT) as TypedArray);
+    const run =
+      i - runStart === 1
+        ? first
+        : (new (first.constructor as Float32ArrayConstructor)(
+            first.buffer,
+            first.byteOffset,
+            length / first.BYTES_PER_ELEMENT,
+          ) as TypedArray);
     (target as Float32Array).set(run as Float32Array, offset);
     offset += run.length;
     runStart = i;

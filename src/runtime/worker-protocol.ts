@@ -1,6 +1,7 @@
 /** Messages between the main thread and the inference workers. Tensors travel as transferred buffers. */
-import type { ElementType, TypedArray } from './tensor.js';
+
 import type { SessionSettings } from './session-options.js';
+import type { ElementType, TypedArray } from './tensor.js';
 
 export interface WorkerModel {
   /** Unique key, `<name>@<version>`. */

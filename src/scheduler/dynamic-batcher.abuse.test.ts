@@ -8,7 +8,11 @@ describe('DynamicBatcher misuse', () => {
     ['maxBatchSize', { maxBatchSize: 0 }, 'maxBatchSize must be a positive integer, but got 0'],
     ['maxBatchSize', { maxBatchSize: 2.5 }, 'maxBatchSize must be a positive integer, but got 2.5'],
     ['maxQueueSize', { maxBatchSize: 1, maxQueueSize: -1 }, 'maxQueueSize must be a positive integer, but got -1'],
-    ['maxConcurrentBatches', { maxBatchSize: 1, maxConcurrentBatches: Number.NaN }, 'maxConcurrentBatches must be a positive integer, but got NaN'],
+    [
+      'maxConcurrentBatches',
+      { maxBatchSize: 1, maxConcurrentBatches: Number.NaN },
+      'maxConcurrentBatches must be a positive integer, but got NaN',
+    ],
     ['maxQueueDelayMs', { maxBatchSize: 1, maxQueueDelayMs: -3 }, 'maxQueueDelayMs must be a number >= 0, but got -3'],
   ])('refuses a bad %s', (_name, options, message) => {
     expect(() => new DynamicBatcher({ name: 't', runBatch: double, ...options })).toThrow(message);
@@ -28,7 +32,10 @@ describe('DynamicBatcher misuse', () => {
         throw new TypeError('sync boom');
       },
     });
-    await expect(Promise.all(batcher.enqueueAll([1, 2]))).rejects.toMatchObject({ code: 'INFERENCE_FAILED', message: 'x@1: the ONNX run failed: sync boom' });
+    await expect(Promise.all(batcher.enqueueAll([1, 2]))).rejects.toMatchObject({
+      code: 'INFERENCE_FAILED',
+      message: 'x@1: the ONNX run failed: sync boom',
+    });
     expect(batcher.inFlightBatches).toBe(0);
   });
 
@@ -64,7 +71,7 @@ describe('DynamicBatcher misuse', () => {
     let runs = 0;
     const batcher = new DynamicBatcher({ name: 't', maxBatchSize: 2, runBatch: async (items: readonly number[]) => (runs++, items) });
     expect(batcher.enqueueAll([])).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => {setImmediate(resolve)});
     expect(runs).toBe(0);
   });
 
@@ -80,7 +87,7 @@ describe('DynamicBatcher misuse', () => {
     const promises: Promise<number>[] = [];
     for (let turn = 0; turn < 50; turn += 1) {
       for (let i = 0; i < 40; i += 1) promises.push(batcher.enqueue(turn * 40 + i));
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => {setImmediate(resolve)});
     }
     const results = await Promise.all(promises);
     expect(results).toEqual(Array.from({ length: 2000 }, (_, i) => i * 2));

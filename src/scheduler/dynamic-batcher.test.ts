@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DynamicBatcher, type BatchStats, type RunBatch } from './dynamic-batcher.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { type BatchStats, DynamicBatcher, type RunBatch } from './dynamic-batcher.js';
 
 /** A run function that records every batch and doubles each number. */
 function recordingRun(): { runBatch: RunBatch<number, number>; batches: number[][] } {
@@ -20,12 +20,12 @@ function gatedRun() {
   const gates: (() => void)[] = [];
   const runBatch: RunBatch<number, number> = (items) => {
     batches.push([...items]);
-    return new Promise((resolve) => gates.push(() => resolve(items.map((x) => x * 2))));
+    return new Promise((resolve) => {gates.push(() => resolve(items.map((x) => x * 2)))});
   };
   return { batches, runBatch, release: () => gates.shift()?.() };
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+const tick = () => new Promise((resolve) => {setImmediate(resolve)});
 
 describe('DynamicBatcher', () => {
   it('gathers items enqueued in the same turn into one run, in order', async () => {
@@ -108,7 +108,10 @@ describe('DynamicBatcher', () => {
     });
     const settled = await Promise.allSettled(batcher.enqueueAll([1, -5, 3]));
     expect(settled[0]).toEqual({ status: 'fulfilled', value: 2 });
-    expect(settled[1]).toMatchObject({ status: 'rejected', reason: { code: 'BAD_USER_INPUT', message: 'items[1]: must be >= 0, but got -5' } });
+    expect(settled[1]).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'BAD_USER_INPUT', message: 'items[1]: must be >= 0, but got -5' },
+    });
     expect(settled[2]).toEqual({ status: 'fulfilled', value: 6 });
     expect(batches).toEqual([[1, 3]]);
   });
@@ -132,7 +135,11 @@ describe('DynamicBatcher', () => {
       gate.release();
       await tick();
     }
-    expect(gate.batches).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(gate.batches).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(await Promise.all([...running, ...queued])).toEqual([2, 4, 6, 8, 10, 12]);
   });
 
@@ -179,7 +186,10 @@ describe('DynamicBatcher', () => {
       },
     });
     const stuck = batcher.enqueue(1);
-    await expect(stuck).rejects.toMatchObject({ code: 'INFERENCE_TIMEOUT', message: 'slow@1: the batch must finish within 20 ms, but it did not' });
+    await expect(stuck).rejects.toMatchObject({
+      code: 'INFERENCE_TIMEOUT',
+      message: 'slow@1: the batch must finish within 20 ms, but it did not',
+    });
     expect(seenSignal?.aborted).toBe(true);
     expect(batcher.inFlightBatches).toBe(0);
     expect(await batcher.enqueue(41)).toBe(42);

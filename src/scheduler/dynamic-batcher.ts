@@ -162,7 +162,7 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
     }
     this.schedule(true);
     if (this.queue.length === 0 && this.running === 0) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await new Promise<void>((resolve) => {this.idleWaiters.push(resolve)});
   }
 
   // Refuses a whole enqueue when closing or when it would overflow the queue.
@@ -250,9 +250,13 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
     if (this.options.timeoutMs !== undefined) {
       const timeoutMs = this.options.timeoutMs;
       timeout = setTimeout(() => {
-        const error = new GatewayError('INFERENCE_TIMEOUT', `${this.options.name}: the batch must finish within ${timeoutMs} ms, but it did not`, {
-          timeoutMs,
-        });
+        const error = new GatewayError(
+          'INFERENCE_TIMEOUT',
+          `${this.options.name}: the batch must finish within ${timeoutMs} ms, but it did not`,
+          {
+            timeoutMs,
+          },
+        );
         finish('timeout', () => failBatch(batch, error));
         controller.abort(error);
       }, timeoutMs);
@@ -265,7 +269,10 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
         (results) => {
           if (!Array.isArray(results) || results.length !== batch.length) {
             const got = Array.isArray(results) ? `${results.length} results` : typeof results;
-            const error = new GatewayError('INFERENCE_FAILED', `${this.options.name}: runBatch must return ${batch.length} results, but got ${got}`);
+            const error = new GatewayError(
+              'INFERENCE_FAILED',
+              `${this.options.name}: runBatch must return ${batch.length} results, but got ${got}`,
+            );
             finish('failed', () => failBatch(batch, error));
             return;
           }

@@ -10,7 +10,7 @@
  *   the client gets its answer instead of a reset connection.
  */
 import { isIPv6 } from 'node:net';
-import { Transform, type Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import type { FastifyRequest, onRequestAsyncHookHandler, preParsingAsyncHookHandler } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -36,7 +36,11 @@ export function limitAnonymousRequests(options: AnonymousLimitsOptions): Anonymo
   // In memory, per replica: a shared store would buy little against callers that can do almost nothing.
   const limiter = new RateLimiterMemory({ points: requestsPerMinute, duration: 60 });
   const tooLarge = (got: string) =>
-    new GatewayError('PAYLOAD_TOO_LARGE', `a request without credentials must have a body of at most ${maxBodyBytes} bytes, but got ${got}`, { limit: maxBodyBytes });
+    new GatewayError(
+      'PAYLOAD_TOO_LARGE',
+      `a request without credentials must have a body of at most ${maxBodyBytes} bytes, but got ${got}`,
+      { limit: maxBodyBytes },
+    );
 
   return {
     async onRequest(request) {
@@ -87,6 +91,11 @@ export function clientKey(ip: string): string {
   const [head, tail = ''] = ip.split('::');
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = tail === '' ? [] : tail.split(':');
-  const groups = ip.includes('::') ? [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups] : headGroups;
-  return `${groups.slice(0, 4).map((group) => group.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = ip.includes('::')
+    ? [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups]
+    : headGroups;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

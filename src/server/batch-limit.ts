@@ -30,7 +30,9 @@ export function limitBatchedOperations(maxOperations: number, options: BatchLimi
     request.facts?.errorCodes.push(code);
     // The media type a GraphQL client asked for, as Apollo's own answers do (Apollo Client reads the
     // body of a non-2xx answer only when it is application/graphql-response+json).
-    const type = String(request.headers.accept ?? '').includes('application/graphql-response+json') ? 'application/graphql-response+json' : 'application/json';
+    const type = String(request.headers.accept ?? '').includes('application/graphql-response+json')
+      ? 'application/graphql-response+json'
+      : 'application/json';
     const body = length <= MAX_RESULTS_IN_REFUSAL ? Array.from({ length }, () => ({ errors: [error] })) : { errors: [error] };
     return reply.code(400).type(`${type}; charset=utf-8`).send(body);
   };

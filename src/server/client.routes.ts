@@ -35,7 +35,8 @@ export interface ClientRoutesOptions {
 
 export function registerClientRoutes(app: FastifyInstance, options: ClientRoutesOptions): void {
   const idePage = renderIdePage({ endpoint: options.endpoint, assetsPath: IDE_ASSETS_PATH, demoApiKey: options.demoApiKey });
-  const sendIde = async (_request: FastifyRequest, reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(idePage);
+  const sendIde = async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(idePage);
 
   app.addConstraintStrategy(DOCUMENT_KIND_STRATEGY);
   app.get('/', sendIde);
@@ -67,14 +68,24 @@ function registerDemoRoutes(app: FastifyInstance, demoDir: string, demoApiKey: s
       html = await readFile(indexFile, 'utf8'); // read per request: a rebuild needs no restart
     } catch {
       request.log.warn({ indexFile }, 'the demo page is not built');
-      return reply.code(404).type('text/plain; charset=utf-8').send('The demo page is not built: run `npm run build:web` (or `npm run build`), then restart the gateway.');
+      return reply
+        .code(404)
+        .type('text/plain; charset=utf-8')
+        .send('The demo page is not built: run `npm run build:web` (or `npm run build`), then restart the gateway.');
     }
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(withDemoKey(html, demoApiKey));
   });
   // Vite names assets by content hash, so browsers may keep them for good.
   const assets = join(demoDir, 'assets');
   if (existsSync(assets)) {
-    void app.register(fastifyStatic, { root: assets, prefix: '/demo/assets/', decorateReply: false, index: false, immutable: true, maxAge: '365d' });
+    void app.register(fastifyStatic, {
+      root: assets,
+      prefix: '/demo/assets/',
+      decorateReply: false,
+      index: false,
+      immutable: true,
+      maxAge: '365d',
+    });
   }
 }
 

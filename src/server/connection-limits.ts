@@ -15,7 +15,10 @@ import type { Config } from '../config/config.js';
 type ConnectionSettings = Config['connections'];
 
 /** Fastify's constructor options for the settings; `http` goes to `http.createServer`. */
-export function connectionOptions(settings: ConnectionSettings): Pick<FastifyServerOptions, 'requestTimeout' | 'connectionTimeout' | 'keepAliveTimeout' | 'trustProxy'> & {
+export function connectionOptions(settings: ConnectionSettings): Pick<
+  FastifyServerOptions,
+  'requestTimeout' | 'connectionTimeout' | 'keepAliveTimeout' | 'trustProxy'
+> & {
   http: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
 } {
   return {

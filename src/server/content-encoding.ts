@@ -9,7 +9,7 @@
  * inflates to 1 GB), for no caller that needs it. Responses are unaffected.
  */
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { GatewayError, describeValue } from '../errors/gateway-error.js';
+import { describeValue, GatewayError } from '../errors/gateway-error.js';
 
 /** An `onRequest` hook: refuses any Content-Encoding but `identity`. */
 export const refuseEncodedBodies: onRequestAsyncHookHandler = async function refuseEncodedBodies(request: FastifyRequest): Promise<void> {

@@ -15,7 +15,15 @@ import type { FastifyInstance } from 'fastify';
 /** Request headers a page may send: the JSON body, credentials, Apollo's CSRF header, a request id. */
 export const CORS_ALLOWED_HEADERS = ['content-type', 'x-api-key', 'authorization', 'apollo-require-preflight', 'x-request-id'];
 /** Response headers a page may read: the request id for support, and when to retry after a 429. */
-export const CORS_EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'];
+export const CORS_EXPOSED_HEADERS = [
+  'x-request-id',
+  'retry-after',
+  'ratelimit',
+  'ratelimit-policy',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+];
 /** How long a browser may reuse a preflight answer (Chromium caps it at 2 hours). */
 export const CORS_MAX_AGE_SECONDS = 600;
 
@@ -28,7 +36,8 @@ export interface CorsOptions {
 export async function registerCors(app: FastifyInstance, { origins, warn }: CorsOptions): Promise<void> {
   if (origins.length === 0) return; // no CORS headers: browsers allow same-origin pages only
   const anyOrigin = origins.includes('*');
-  if (anyOrigin) warn('CORS_ORIGINS=*: pages on any origin may call this gateway with the credentials they hold; list your front-ends\' origins instead');
+  if (anyOrigin)
+    warn("CORS_ORIGINS=*: pages on any origin may call this gateway with the credentials they hold; list your front-ends' origins instead");
   await app.register(cors, {
     origin: anyOrigin ? '*' : origins.map(originMatcher),
     methods: ['GET', 'POST'],

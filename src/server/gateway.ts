@@ -7,35 +7,35 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { DEV_KEY, createAuthenticator } from '../auth/authenticator.js';
+import { createAuthenticator, DEV_KEY } from '../auth/authenticator.js';
 import { applyPermissions } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/errors.js';
 import { useIntrospectionPolicy } from '../graphql/introspection-policy.js';
-import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
-import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
-import { createJitGateway } from '../graphql/jit-executor.js';
 import { useItemBudget } from '../graphql/item-budget.plugin.js';
-import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
-import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
-import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
+import { createJitGateway } from '../graphql/jit-executor.js';
+import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
 import { RequestLoaders, usePerOperationLoaders } from '../graphql/loaders.js';
+import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
+import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
+import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
 import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
+import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
+import { GatewayMetrics } from '../observability/metrics.js';
 import { InferencePool } from '../runtime/inference-pool.js';
 import { PreprocessPool } from '../runtime/preprocess-pool.js';
-import { GatewayMetrics } from '../observability/metrics.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
-import { RecommendService, prepareRecommenderResources } from '../tasks/recommend/recommend-service.js';
-import { SentimentService, prepareSentimentResources } from '../tasks/sentiment/sentiment-service.js';
-import { limitAnonymousRequests } from './anonymous-limits.js';
+import { prepareRecommenderResources, RecommendService } from '../tasks/recommend/recommend-service.js';
+import { prepareSentimentResources, SentimentService } from '../tasks/sentiment/sentiment-service.js';
 import { TEXT_ENCODING_MODULE } from '../tasks/sentiment/text-encoding.handler.js';
 import { TEXT_ENCODING_HANDLER } from '../tasks/sentiment/text-encoding.js';
+import { limitAnonymousRequests } from './anonymous-limits.js';
 import { limitBatchedOperations } from './batch-limit.js';
 import { registerClientRoutes } from './client.routes.js';
 import { capConnections, connectionOptions } from './connection-limits.js';
@@ -43,10 +43,10 @@ import { refuseEncodedBodies } from './content-encoding.js';
 import { registerCors } from './cors.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerHttpErrorHandling } from './http-errors.js';
-import { listenForMetrics, registerMetricsRoute, type MetricsListener } from './metrics.routes.js';
-import { authenticateFromHeaders } from './request-authentication.js';
 import { createProtocolAccess } from './inference-protocol/access.js';
 import { registerInferenceProtocol } from './inference-protocol/routes.js';
+import { listenForMetrics, type MetricsListener, registerMetricsRoute } from './metrics.routes.js';
+import { authenticateFromHeaders } from './request-authentication.js';
 import { registerRequestLogging } from './request-logging.js';
 import { registerTokenLimit } from './token-limit.js';
 
@@ -180,7 +180,11 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         maxTextCharactersPerRequest: config.limits.maxTextCharactersPerRequest,
         defaultItemsPerMinute: config.limits.itemsPerMinute,
         limiter: rateLimiter,
-        models: { manifestOf: (name) => registry.manifestOf(name), sentiment: config.models.sentiment, recommender: config.models.recommender },
+        models: {
+          manifestOf: (name) => registry.manifestOf(name),
+          sentiment: config.models.sentiment,
+          recommender: config.models.recommender,
+        },
         authorization: config.auth.authorization,
         onRateLimited,
         onStoreError: (error) => logger.warn({ err: error }, 'the item budget store failed; the response goes without cost figures'),
@@ -197,9 +201,15 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       return { requestId: request.id, principal, facts, loaders: new RequestLoaders(facts) };
     },
   });
-  const anonymousLimits = limitAnonymousRequests({ ...config.anonymous, onRateLimited: () => metrics.rateLimited.inc({ principal_kind: 'anonymous' }) });
+  const anonymousLimits = limitAnonymousRequests({
+    ...config.anonymous,
+    onRateLimited: () => metrics.rateLimited.inc({ principal_kind: 'anonymous' }),
+  });
   // All from the headers, in this order, before a byte of the body is read: 400/401, 415, 429/413.
-  const beforeBody = { onRequest: [authenticateFromHeaders(app, authenticator), refuseEncodedBodies, anonymousLimits.onRequest], preParsing: anonymousLimits.preParsing };
+  const beforeBody = {
+    onRequest: [authenticateFromHeaders(app, authenticator), refuseEncodedBodies, anonymousLimits.onRequest],
+    preParsing: anonymousLimits.preParsing,
+  };
   app.route({
     url: '/graphql',
     method: ['GET', 'POST'],
@@ -216,13 +226,26 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     metrics,
     maxRows: config.limits.maxInstances,
     bodyLimit: config.limits.maxBodyBytes,
-    access: createProtocolAccess({ authenticator, registry, limiter: rateLimiter, defaultItemsPerMinute: config.limits.itemsPerMinute, onRateLimited }),
+    access: createProtocolAccess({
+      authenticator,
+      registry,
+      limiter: rateLimiter,
+      defaultItemsPerMinute: config.limits.itemsPerMinute,
+      onRateLimited,
+    }),
     beforeBody,
   });
   if (config.ide) {
     // Prefill the demo key only where the authenticator really accepts it.
-    const demoKeyAccepted = await authenticator.authenticate({ 'x-api-key': DEV_KEY }).then((principal) => principal.kind === 'demo', () => false);
-    registerClientRoutes(app, { endpoint: '/graphql', demoApiKey: demoKeyAccepted ? DEV_KEY : undefined, sourceMaps: !config.isProduction });
+    const demoKeyAccepted = await authenticator.authenticate({ 'x-api-key': DEV_KEY }).then(
+      (principal) => principal.kind === 'demo',
+      () => false,
+    );
+    registerClientRoutes(app, {
+      endpoint: '/graphql',
+      demoApiKey: demoKeyAccepted ? DEV_KEY : undefined,
+      sourceMaps: !config.isProduction,
+    });
   }
 
   let loading: Promise<void> | null = null;
@@ -237,14 +260,22 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     logger,
     loadModels() {
       logger.info(
-        { auth: authenticator.describe(), introspection: config.auth.introspection, persistedDocuments: persisted.mode, registeredDocuments: persistedDocuments.size },
+        {
+          auth: authenticator.describe(),
+          introspection: config.auth.introspection,
+          persistedDocuments: persisted.mode,
+          registeredDocuments: persistedDocuments.size,
+        },
         `authentication: ${authenticator.describe()}`,
       );
       loading ??= Promise.all([lifecycle.start(), preprocess.start()]).then(
         () => {
           logModels(logger, registry, config.connections.idleTimeoutMs);
           const every = config.models.control === 'poll' ? ` (every ${config.models.pollSeconds} s)` : '';
-          logger.info({ modelControl: config.models.control, pollSeconds: config.models.pollSeconds }, `model control: ${config.models.control}${every}`);
+          logger.info(
+            { modelControl: config.models.control, pollSeconds: config.models.pollSeconds },
+            `model control: ${config.models.control}${every}`,
+          );
         },
         (error: unknown) => {
           logger.fatal({ err: error }, 'the model repository could not be loaded');
@@ -287,9 +318,14 @@ function logModels(logger: Logger, registry: ModelRegistry, idleTimeoutMs: numbe
     const versions = info.versions.map((v) => `${v.version}:${v.status}`).join(' ');
     const line = { model: info.name, status: info.status, versions, defaultVersion: info.defaultVersion, task: info.manifest?.task };
     if (info.status === 'READY') logger.info(line, `model ${info.name} ready`);
-    else logger.error({ ...line, error: info.error?.message, reason: info.error?.reason }, `model ${info.name} ${info.status.toLowerCase()}`);
+    else
+      logger.error({ ...line, error: info.error?.message, reason: info.error?.reason }, `model ${info.name} ${info.status.toLowerCase()}`);
     // A connection silent for CONNECTION_TIMEOUT_MS is closed, even while its request waits for a run.
     const timeoutMs = info.manifest?.batching.timeoutMs ?? 0;
-    if (timeoutMs >= idleTimeoutMs) logger.warn({ model: info.name, timeoutMs, idleTimeoutMs }, `model ${info.name}: its timeoutMs must be below CONNECTION_TIMEOUT_MS (${idleTimeoutMs}), but is ${timeoutMs}; slow runs would lose their connection first`);
+    if (timeoutMs >= idleTimeoutMs)
+      logger.warn(
+        { model: info.name, timeoutMs, idleTimeoutMs },
+        `model ${info.name}: its timeoutMs must be below CONNECTION_TIMEOUT_MS (${idleTimeoutMs}), but is ${timeoutMs}; slow runs would lose their connection first`,
+      );
   }
 }

@@ -22,7 +22,10 @@ export class RequestRefusal extends Error {
   }
 }
 
-export function registerHttpErrorHandling(app: FastifyInstance, { bodyLimit, metrics }: { bodyLimit: number; metrics: GatewayMetrics }): void {
+export function registerHttpErrorHandling(
+  app: FastifyInstance,
+  { bodyLimit, metrics }: { bodyLimit: number; metrics: GatewayMetrics },
+): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   // GraphQL over HTTP takes JSON only: other bodies are refused with 415 before they reach Apollo.
   app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -34,7 +37,11 @@ export function registerHttpErrorHandling(app: FastifyInstance, { bodyLimit, met
     } catch {
       return done(new RequestRefusal(400, 'BAD_REQUEST', 'the request body must be valid UTF-8'), undefined);
     }
-    if (text.trim() === '') return done(new RequestRefusal(400, 'BAD_REQUEST', 'the request body must be a JSON object with a query, but it is empty'), undefined);
+    if (text.trim() === '')
+      return done(
+        new RequestRefusal(400, 'BAD_REQUEST', 'the request body must be a JSON object with a query, but it is empty'),
+        undefined,
+      );
     parseJson(request, text, (error, value) => {
       if (error) return done(new RequestRefusal(400, 'BAD_REQUEST', `the request body must be valid JSON: ${error.message}`), undefined);
       done(null, value);
@@ -48,13 +55,21 @@ export function registerHttpErrorHandling(app: FastifyInstance, { bodyLimit, met
     if (status >= 500) request.log.error({ err: error }, 'request failed before reaching GraphQL');
     if (typeof details.retryAfter === 'number') void reply.header('retry-after', String(details.retryAfter));
     // The media type a GraphQL client asked for, as Apollo's own error answers do.
-    const type = String(request.headers.accept ?? '').includes('application/graphql-response+json') ? 'application/graphql-response+json' : 'application/json';
-    return reply.code(status).type(`${type}; charset=utf-8`).send({ errors: [{ message, extensions: { ...details, code } }] });
+    const type = String(request.headers.accept ?? '').includes('application/graphql-response+json')
+      ? 'application/graphql-response+json'
+      : 'application/json';
+    return reply
+      .code(status)
+      .type(`${type}; charset=utf-8`)
+      .send({ errors: [{ message, extensions: { ...details, code } }] });
   });
 }
 
 /** Status, stable code, message and details of an error that ends a request before it reaches its handler. */
-export function describeHttpError(error: FastifyError | RequestRefusal | GatewayError, bodyLimit: number): { status: number; code: string; message: string; details?: Readonly<Record<string, unknown>> } {
+export function describeHttpError(
+  error: FastifyError | RequestRefusal | GatewayError,
+  bodyLimit: number,
+): { status: number; code: string; message: string; details?: Readonly<Record<string, unknown>> } {
   if (error instanceof GatewayError) return { status: error.httpStatus, code: error.code, message: error.message, details: error.details };
   if (error instanceof RequestRefusal) return { status: error.statusCode, code: error.code, message: error.message };
   switch (error.code) {

@@ -3,7 +3,7 @@
  * editor, tabs, history) configured for this gateway. Its scripts, styles, editor workers and fonts
  * come from the `ruru` package through the gateway's own routes (`staticPath`), never from a CDN.
  */
-import { ruruHTML, type RuruServerConfig } from 'ruru/server';
+import { type RuruServerConfig, ruruHTML } from 'ruru/server';
 
 /**
  * The first tab's query: three models in one request. The gateway batches every alias per model, so
@@ -84,7 +84,8 @@ export function renderIdePage({ endpoint, assetsPath, demoApiKey }: IdePageOptio
     htmlParts: {
       titleTag: '<title>ONNX GraphQL gateway · GraphQL IDE</title>',
       // Ruru's Explain panel shows Grafast's plans and SQL; this gateway has neither.
-      styleTags: (original) => `${original}\n<style>.graphiql-sidebar button[aria-label="Show Explain"] { display: none !important; }</style>`,
+      styleTags: (original) =>
+        `${original}\n<style>.graphiql-sidebar button[aria-label="Show Explain"] { display: none !important; }</style>`,
       // An inline icon, so the browser does not ask the server for /favicon.ico.
       metaTags: (original) => `${original}\n<link rel="icon" href="data:image/svg+xml,${encodeURIComponent(FAVICON)}" />`,
       bodyInitScript: () => initScript(assetsPath, demoApiKey),

@@ -32,7 +32,8 @@ export function registerRequestLogging(app: FastifyInstance, { metrics }: { metr
     traffic.answered += 1;
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    const kind = route === '/graphql' ? 'graphql request' : request.method === 'POST' && route.startsWith('/v2/models/') ? 'inference request' : null;
+    const kind =
+      route === '/graphql' ? 'graphql request' : request.method === 'POST' && route.startsWith('/v2/models/') ? 'inference request' : null;
     if (!kind) return;
     request.log.info({ status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ...request.facts.toLog() }, kind);
   });

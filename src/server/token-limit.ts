@@ -13,7 +13,8 @@ export function registerTokenLimit(app: FastifyInstance, { maxTokens, path }: { 
   app.addHook('preHandler', async (request) => {
     if (request.routeOptions.url !== path) return;
     for (const query of queriesOf(request)) {
-      if (tokenLimit.exceeds(query)) throw new RequestRefusal(400, 'QUERY_TOO_COMPLEX', `the document must have at most ${maxTokens} tokens`);
+      if (tokenLimit.exceeds(query))
+        throw new RequestRefusal(400, 'QUERY_TOO_COMPLEX', `the document must have at most ${maxTokens} tokens`);
     }
   });
 }

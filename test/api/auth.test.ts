@@ -1,13 +1,13 @@
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRecord, writeKeysFile } from '../../src/auth/api-key-store.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createGateway } from '../../src/server/gateway.js';
-import { codesOf, startTestServer, type GraphQLResponse, type TestServer } from '../support/gateway-server.js';
+import { codesOf, type GraphQLResponse, startTestServer, type TestServer } from '../support/gateway-server.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256!';
 const ISSUER = 'https://id.test';
@@ -44,7 +44,14 @@ describe('authentication and authorization matrix over real HTTP', () => {
   let jwksSign: (claims: Record<string, unknown>) => Promise<string>;
 
   const hs256 = (claims: Record<string, unknown>, { secret = SECRET, expiresIn = '5m', audience = AUDIENCE } = {}) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('user-1').setIssuer(ISSUER).setAudience(audience).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(secret));
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user-1')
+      .setIssuer(ISSUER)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(new TextEncoder().encode(secret));
 
   beforeAll(async () => {
     const records = [];
@@ -67,21 +74,35 @@ describe('authentication and authorization matrix over real HTTP', () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => {jwks.listen(0, '127.0.0.1', resolve)});
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
     jwksSign = (claims) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('svc-1').setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('svc-1')
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
 
-    server = await startTestServer({ API_KEYS_FILE: keysFile, AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URL: jwksUrl, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE });
+    server = await startTestServer({
+      API_KEYS_FILE: keysFile,
+      AUTH_JWT_SECRET: SECRET,
+      AUTH_JWKS_URL: jwksUrl,
+      AUTH_JWT_ISSUER: ISSUER,
+      AUTH_JWT_AUDIENCE: AUDIENCE,
+    });
   });
 
   afterAll(async () => {
     await server.close();
-    await new Promise((resolve) => jwks.close(resolve));
+    await new Promise((resolve) => {jwks.close(resolve)});
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const ok = (...fields: Field[]) => Object.fromEntries(ALL.map((f) => [f, fields.includes(f) ? 'ok' : 'FORBIDDEN'])) as Record<Field, Cell>;
+  const ok = (...fields: Field[]) =>
+    Object.fromEntries(ALL.map((f) => [f, fields.includes(f) ? 'ok' : 'FORBIDDEN'])) as Record<Field, Cell>;
   const every = (cell: Cell) => Object.fromEntries(ALL.map((f) => [f, cell])) as Record<Field, Cell>;
 
   const rows: [string, () => Promise<Record<string, string>>, Record<Field, Cell>][] = [
@@ -95,11 +116,27 @@ describe('authentication and authorization matrix over real HTTP', () => {
     ['key with sentiment', async () => ({ 'x-api-key': keys.sentiment }), ok('classifySentiment', 'classifySentiments')],
     ['key with models:read', async () => ({ 'x-api-key': keys['models-read'] }), ok('models', 'model')],
     ['key with admin', async () => ({ 'x-api-key': keys.admin }), every('ok')],
-    ['valid HS256 JWT (scope claim)', async () => ({ authorization: `Bearer ${await hs256({ scope: 'predict sentiment' })}` }), { ...ok('predict(iris)', 'classifySentiment', 'classifySentiments'), 'predict(digits)': 'MODEL_NOT_FOUND' }],
+    [
+      'valid HS256 JWT (scope claim)',
+      async () => ({ authorization: `Bearer ${await hs256({ scope: 'predict sentiment' })}` }),
+      { ...ok('predict(iris)', 'classifySentiment', 'classifySentiments'), 'predict(digits)': 'MODEL_NOT_FOUND' },
+    ],
     ['expired JWT', async () => ({ authorization: `Bearer ${await hs256({ scope: 'admin' }, { expiresIn: '-10m' })}` }), every(401)],
-    ['JWT with a bad signature', async () => ({ authorization: `Bearer ${await hs256({ scope: 'admin' }, { secret: 'another-secret-that-is-long-enough-too!!' })}` }), every(401)],
-    ['JWT with the wrong audience', async () => ({ authorization: `Bearer ${await hs256({ scope: 'admin' }, { audience: 'someone-else' })}` }), every(401)],
-    ['JWKS-signed RS256 JWT (scopes claim)', async () => ({ authorization: `Bearer ${await jwksSign({ scopes: ['recommend', 'models:read'] })}` }), ok('recommendMovies', 'movies', 'models', 'model')],
+    [
+      'JWT with a bad signature',
+      async () => ({ authorization: `Bearer ${await hs256({ scope: 'admin' }, { secret: 'another-secret-that-is-long-enough-too!!' })}` }),
+      every(401),
+    ],
+    [
+      'JWT with the wrong audience',
+      async () => ({ authorization: `Bearer ${await hs256({ scope: 'admin' }, { audience: 'someone-else' })}` }),
+      every(401),
+    ],
+    [
+      'JWKS-signed RS256 JWT (scopes claim)',
+      async () => ({ authorization: `Bearer ${await jwksSign({ scopes: ['recommend', 'models:read'] })}` }),
+      ok('recommendMovies', 'movies', 'models', 'model'),
+    ],
   ];
 
   describe.each(rows)('%s', (_name, headersOf, expected) => {
@@ -131,22 +168,34 @@ describe('authentication and authorization matrix over real HTTP', () => {
     expect(response.body.data!.digits).toBeNull();
     expect(response.body.data!.mood).toBeNull();
     const byPath = Object.fromEntries(response.body.errors!.map((e) => [e.path!.join('.'), e]));
-    expect(byPath.digits).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: 'Query.predict needs scope "predict:digits", which this caller does not have' });
+    expect(byPath.digits).toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+      message: 'Query.predict needs scope "predict:digits", which this caller does not have',
+    });
     expect(byPath.mood.extensions!.code).toBe('FORBIDDEN');
   });
 
   it('lists only the models the caller may call', async () => {
     const list = async (key: string) =>
-      ((await server.gql<{ models: { name: string }[] }>(`{ models { name } }`, undefined, { authorization: `Bearer ${key}` })).body.data!.models ?? []).map((m) => m.name).sort();
+      (
+        (await server.gql<{ models: { name: string }[] }>(`{ models { name } }`, undefined, { authorization: `Bearer ${key}` })).body.data!
+          .models ?? []
+      )
+        .map((m) => m.name)
+        .sort();
     expect(await list(await hs256({ scope: 'models:read predict:iris sentiment' }))).toEqual(['iris', 'sentiment']);
     expect(await list(keys.admin)).toEqual(['demand-forecast', 'digits', 'iris', 'movie-recommender', 'sentiment']);
-    const hidden = await server.gql(`{ model(name: "digits") { name } }`, undefined, { authorization: `Bearer ${await hs256({ scope: 'models:read predict' })}` });
+    const hidden = await server.gql(`{ model(name: "digits") { name } }`, undefined, {
+      authorization: `Bearer ${await hs256({ scope: 'models:read predict' })}`,
+    });
     expect(hidden.body.data).toEqual({ model: null });
   });
 
   it('allows introspection to authenticated callers (development), not to the anonymous', async () => {
     const query = '{ __schema { queryType { name } } }';
-    expect((await server.gql(query, undefined, { 'x-api-key': keys.sentiment })).body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    expect((await server.gql(query, undefined, { 'x-api-key': keys.sentiment })).body.data).toEqual({
+      __schema: { queryType: { name: 'Query' } },
+    });
     const anonymous = await server.gql(query, undefined, {});
     expect(anonymous.status).toBe(401);
     expect(codesOf(anonymous)).toEqual(['UNAUTHENTICATED']);
@@ -177,7 +226,9 @@ describe('production mode', () => {
       const denied = await server.gql(query, undefined, { 'x-api-key': reader.key });
       expect(denied.status).toBe(403);
       expect(codesOf(denied)).toEqual(['FORBIDDEN']);
-      expect((await server.gql(query, undefined, { 'x-api-key': admin.key })).body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+      expect((await server.gql(query, undefined, { 'x-api-key': admin.key })).body.data).toEqual({
+        __schema: { queryType: { name: 'Query' } },
+      });
     } finally {
       await server.close();
     }
@@ -197,6 +248,9 @@ function verdict(response: GraphQLResponse, expectData = true): Cell {
   }
   expect(errors).toHaveLength(1);
   const code = errors[0].extensions?.code;
-  expect(code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'MODEL_NOT_FOUND', `unexpected ${String(code)}: ${errors[0].message}`).toBe(true);
+  expect(
+    code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'MODEL_NOT_FOUND',
+    `unexpected ${String(code)}: ${errors[0].message}`,
+  ).toBe(true);
   return code as Cell;
 }

@@ -13,7 +13,11 @@ describe('batching: one ONNX run per model per query, and across concurrent requ
   });
   afterAll(() => server.close());
 
-  const delta = (before: Record<string, { runs: number; items: number }>, after: Record<string, { runs: number; items: number }>, key: string) => ({
+  const delta = (
+    before: Record<string, { runs: number; items: number }>,
+    after: Record<string, { runs: number; items: number }>,
+    key: string,
+  ) => ({
     runs: after[key].runs - (before[key]?.runs ?? 0),
     items: after[key].items - (before[key]?.items ?? 0),
   });
@@ -48,12 +52,18 @@ describe('batching: one ONNX run per model per query, and across concurrent requ
 
   it('shows the same counts through the API (versionDetails)', async () => {
     const read = async () =>
-      (await server.gql<{ model: { versionDetails: { version: number; runs: number; items: number }[] } }>(`{ model(name: "iris") { versionDetails { version runs items } } }`)).body.data!
-        .model.versionDetails.find((v) => v.version === 2)!;
+      (
+        await server.gql<{ model: { versionDetails: { version: number; runs: number; items: number }[] } }>(
+          `{ model(name: "iris") { versionDetails { version runs items } } }`,
+        )
+      ).body.data!.model.versionDetails.find((v) => v.version === 2)!;
     const before = await read();
-    await server.gql(`query ($i: [InstanceInput!]!) { x: predict(model: "iris", instances: $i) { label } y: predict(model: "iris", instances: $i) { label } }`, {
-      i: Array.from({ length: 128 }, (_, k) => flower(1 + (k % 6))),
-    });
+    await server.gql(
+      `query ($i: [InstanceInput!]!) { x: predict(model: "iris", instances: $i) { label } y: predict(model: "iris", instances: $i) { label } }`,
+      {
+        i: Array.from({ length: 128 }, (_, k) => flower(1 + (k % 6))),
+      },
+    );
     const after = await read();
     expect({ runs: after.runs - before.runs, items: after.items - before.items }).toEqual({ runs: 1, items: 256 });
   });
@@ -68,7 +78,10 @@ describe('batching: one ONNX run per model per query, and across concurrent requ
       const before = registry.counters()['iris@2'];
       const responses = await Promise.all(
         Array.from({ length: requests }, (_, k) =>
-          server.gql<{ predict: { label: string }[] }>(`query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }`, { i: [flower(1 + (k % 6))] }),
+          server.gql<{ predict: { label: string }[] }>(
+            `query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }`,
+            { i: [flower(1 + (k % 6))] },
+          ),
         ),
       );
       for (const response of responses) expect(response.body.data!.predict).toHaveLength(1);

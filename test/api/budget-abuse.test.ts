@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRecord, writeKeysFile } from '../../src/auth/api-key-store.js';
-import { codesOf, startTestServer, type GraphQLResponse, type TestServer } from '../support/gateway-server.js';
+import { codesOf, type GraphQLResponse, startTestServer, type TestServer } from '../support/gateway-server.js';
 
 const FLOWER = { features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } };
 const FLOWER_LITERAL = '{ features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }';
@@ -16,7 +16,7 @@ const list = (literal: string, count: number) => `[${Array(count).fill(literal).
 /** A text of exactly `length` characters. */
 /** Two letters that differ for each of the first 676 texts of a call. */
 const distinctPrefix = (i: number) => String.fromCharCode(97 + (i % 26), 97 + (Math.floor(i / 26) % 26));
-const textOf = (length: number) => 'good '.repeat(Math.ceil(length / 5) + 1).slice(0, length - 1) + '!';
+const textOf = (length: number) => `${'good '.repeat(Math.ceil(length / 5) + 1).slice(0, length - 1)}!`;
 
 /** The keys of this file: id → scopes and budget per minute (none: the default). */
 const KEYS = {
@@ -39,7 +39,11 @@ const KEYS = {
 type KeyId = keyof typeof KEYS;
 
 type Cost = { requested: number; charged: number; limit?: number; remaining?: number; resetSeconds?: number };
-type Result = { data?: Record<string, unknown> | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[]; extensions?: { cost?: Cost } };
+type Result = {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: { cost?: Cost };
+};
 
 const costOf = (response: GraphQLResponse<unknown>) => (response.body as Result).extensions?.cost;
 
@@ -64,7 +68,11 @@ describe('item budgets over HTTP against a production server', () => {
 
   beforeAll(async () => {
     const records = Object.entries(KEYS).map(([id, { scopes, ...budget }]) => {
-      const { key, record } = createKeyRecord({ id, scopes: [...scopes], itemsPerMinute: 'itemsPerMinute' in budget ? budget.itemsPerMinute : undefined });
+      const { key, record } = createKeyRecord({
+        id,
+        scopes: [...scopes],
+        itemsPerMinute: 'itemsPerMinute' in budget ? budget.itemsPerMinute : undefined,
+      });
       keys[id as KeyId] = key;
       return record;
     });
@@ -83,7 +91,8 @@ describe('item budgets over HTTP against a production server', () => {
   describe('item 1: inline, as variables and as variable defaults, the same work is charged the same', () => {
     /** The issue's shape: `aliases` predicts sharing one list of instances, in each of the three forms. */
     const shapes = (aliases: number, instances: number, instance = FLOWER_LITERAL, value: unknown = FLOWER) => {
-      const fields = (argument: string) => Array.from({ length: aliases }, (_, k) => `a${k}: predict(model: "iris", instances: ${argument}) { label }`).join(' ');
+      const fields = (argument: string) =>
+        Array.from({ length: aliases }, (_, k) => `a${k}: predict(model: "iris", instances: ${argument}) { label }`).join(' ');
       return {
         inline: { query: `{ ${fields(list(instance, instances))} }`, variables: undefined },
         variables: { query: `query ($i: [InstanceInput!]!) { ${fields('$i')} }`, variables: { i: Array(instances).fill(value) } },
@@ -98,7 +107,10 @@ describe('item budgets over HTTP against a production server', () => {
       for (const [form, { query, variables }] of Object.entries(forms)) {
         const response = await server.gql(query, variables, as('cap'));
         expect(response.status, form).toBe(400);
-        expect(response.body.errors![0], form).toMatchObject({ message: 'the operation must ask for at most 4096 model items, but asks for 8192', extensions: { code: 'QUERY_TOO_COMPLEX' } });
+        expect(response.body.errors![0], form).toMatchObject({
+          message: 'the operation must ask for at most 4096 model items, but asks for 8192',
+          extensions: { code: 'QUERY_TOO_COMPLEX' },
+        });
       }
       // and with the real flowers of the attack, as variables and as a default
       const real = shapes(8, 1024);
@@ -117,7 +129,10 @@ describe('item budgets over HTTP against a production server', () => {
       for (const form of ['variables', 'defaults'] as const) {
         const response = await server.gql(forms[form].query, forms[form].variables, as('cap'));
         expect(response.status, form).toBe(400);
-        expect(response.body.errors![0], form).toMatchObject({ message: 'the operation must ask for at most 4096 model items, but asks for 65536', extensions: { code: 'QUERY_TOO_COMPLEX' } });
+        expect(response.body.errors![0], form).toMatchObject({
+          message: 'the operation must ask for at most 4096 model items, but asks for 65536',
+          extensions: { code: 'QUERY_TOO_COMPLEX' },
+        });
       }
       // Written inline, the same work does not even fit the token limit.
       const inline = await server.gql(forms.inline.query, undefined, as('cap'));
@@ -137,7 +152,9 @@ describe('item budgets over HTTP against a production server', () => {
         const second = await server.gql(query, variables, as(form));
         expect(second.status, form).toBe(429);
         expect(codesOf(second), form).toEqual(['RATE_LIMITED']);
-        expect(second.body.errors![0].message, form).toMatch(/^the operation asks for 80 model items, but 20 remain of this caller's 100 per minute; retry in \d+ s$/);
+        expect(second.body.errors![0].message, form).toMatch(
+          /^the operation asks for 80 model items, but 20 remain of this caller's 100 per minute; retry in \d+ s$/,
+        );
       }
     });
 
@@ -147,7 +164,9 @@ describe('item budgets over HTTP against a production server', () => {
       const over = shapes(8, 8).defaults; // 64 items
       const refused = await server.gql(over.query, undefined, as('fifty'));
       expect(refused.status).toBe(429);
-      expect(refused.body.errors![0].message).toBe("the operation asks for 64 model items, more than this caller's whole budget of 50 per minute");
+      expect(refused.body.errors![0].message).toBe(
+        "the operation asks for 64 model items, more than this caller's whole budget of 50 per minute",
+      );
       const fits = shapes(8, 6).defaults; // 48 items
       const allowed = await server.gql(fits.query, undefined, as('fifty'));
       expect(allowed.status).toBe(200);
@@ -184,7 +203,11 @@ describe('item budgets over HTTP against a production server', () => {
       expect(passed.body.errors).toBeUndefined();
       expect(costOf(passed)).toMatchObject({ requested: 256 * 5, charged: 256 * 5 });
       const before = sentimentItems();
-      const over = await server.gql(`query ($t: [String!]!) { classifySentiments(texts: $t) { label } one: classifySentiment(text: "x") { label } }`, largest.variables, as('heavy'));
+      const over = await server.gql(
+        `query ($t: [String!]!) { classifySentiments(texts: $t) { label } one: classifySentiment(text: "x") { label } }`,
+        largest.variables,
+        as('heavy'),
+      );
       expect(over.status).toBe(400);
       expect(over.body.errors![0]).toMatchObject({
         message: 'the operation must carry at most 1280000 characters of text to classify, but carries 1280001',
@@ -227,7 +250,8 @@ describe('item budgets over HTTP against a production server', () => {
       const refused = over.results.filter((result) => result.errors);
       expect(refused).toHaveLength(1);
       expect(refused[0].errors![0]).toMatchObject({
-        message: 'the operations of one request must carry at most 25000 characters of text to classify together, but this one brings them to 30000',
+        message:
+          'the operations of one request must carry at most 25000 characters of text to classify together, but this one brings them to 30000',
         extensions: { code: 'QUERY_TOO_COMPLEX' },
       });
       expect(over.results.filter((result) => result.data?.classifySentiments)).toHaveLength(2);
@@ -236,13 +260,18 @@ describe('item budgets over HTTP against a production server', () => {
   });
 
   describe('item 7: only what is authorized and runs is charged', () => {
-    const predict = (count: number) => ({ query: 'query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }', variables: { i: Array(count).fill(FLOWER) } });
+    const predict = (count: number) => ({
+      query: 'query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }',
+      variables: { i: Array(count).fill(FLOWER) },
+    });
 
     it('a 101-item operation on a 100-per-minute key spends nothing, so the next 1-item operation passes', async () => {
       const big = predict(101);
       const refused = await server.gql(big.query, big.variables, as('hundred'));
       expect(refused.status).toBe(429);
-      expect(refused.body.errors![0].message).toBe("the operation asks for 101 model items, more than this caller's whole budget of 100 per minute");
+      expect(refused.body.errors![0].message).toBe(
+        "the operation asks for 101 model items, more than this caller's whole budget of 100 per minute",
+      );
       const one = predict(1);
       const next = await server.gql(one.query, one.variables, as('hundred'));
       expect(next.status).toBe(200);
@@ -256,7 +285,9 @@ describe('item budgets over HTTP against a production server', () => {
       expect(refused.status).toBe(429);
       const error = refused.body.errors![0];
       const retryAfter = error.extensions!.retryAfter as number;
-      expect(error.message).toBe(`the operation asks for 3 model items, but 2 remain of this caller's 5 per minute; retry in ${retryAfter} s`);
+      expect(error.message).toBe(
+        `the operation asks for 3 model items, but 2 remain of this caller's 5 per minute; retry in ${retryAfter} s`,
+      );
       expect(error.extensions).toMatchObject({ code: 'RATE_LIMITED', requested: 3, remaining: 2, itemsPerMinute: 5 });
       expect(refused.headers.get('retry-after')).toBe(String(retryAfter));
       expect(refused.headers.get('ratelimit-remaining')).toBe('2');
@@ -282,7 +313,11 @@ describe('item budgets over HTTP against a production server', () => {
 
     it('a restricted model the key may not call costs nothing either (the model access policy decides)', async () => {
       const pixels = Array(784).fill(0);
-      const response = await server.gql(`query ($p: [Float!]!) { predict(model: "digits", instances: [{ tensor: $p, shape: [1, 28, 28] }, { tensor: $p, shape: [1, 28, 28] }]) { label } }`, { p: pixels }, as('visible'));
+      const response = await server.gql(
+        `query ($p: [Float!]!) { predict(model: "digits", instances: [{ tensor: $p, shape: [1, 28, 28] }, { tensor: $p, shape: [1, 28, 28] }]) { label } }`,
+        { p: pixels },
+        as('visible'),
+      );
       // A model the caller may not call answers as a missing one (MODEL_NOT_FOUND), and costs nothing.
       expect(codesOf(response)).toEqual(['MODEL_NOT_FOUND']);
       expect(costOf(response)).toMatchObject({ requested: 2, charged: 0, remaining: 1000 });
@@ -304,7 +339,11 @@ describe('item budgets over HTTP against a production server', () => {
     });
 
     it('an operation refused by another check after being costed (introspection in production) spends nothing', async () => {
-      const response = await server.gql(`query ($i: [InstanceInput!]!) { __schema { queryType { name } } predict(model: "iris", instances: $i) { label } }`, { i: Array(50).fill(FLOWER) }, as('introspecting'));
+      const response = await server.gql(
+        `query ($i: [InstanceInput!]!) { __schema { queryType { name } } predict(model: "iris", instances: $i) { label } }`,
+        { i: Array(50).fill(FLOWER) },
+        as('introspecting'),
+      );
       expect(response.status).toBe(403);
       expect(costOf(response)).toMatchObject({ charged: 0, remaining: 100 });
       expect(costOf(await server.gql('{ __typename }', undefined, as('introspecting')))).toMatchObject({ remaining: 100 });
@@ -323,7 +362,7 @@ describe('item budgets over HTTP against a production server', () => {
       expect(response.headers.get('ratelimit-limit')).toBeNull();
     });
 
-    it('a wrong key ends the request with 401 and spends nobody\'s budget', async () => {
+    it("a wrong key ends the request with 401 and spends nobody's budget", async () => {
       const response = await server.gql(predict(100).query, predict(100).variables, { 'x-api-key': 'gwk_not-a-key' });
       expect(response.status).toBe(401);
     });
@@ -337,7 +376,9 @@ describe('item budgets over HTTP against a production server', () => {
       const before = irisItems();
       const { results } = await batch(server, [operation, operation, operation], 'heavy');
       expect(results).toHaveLength(3);
-      const succeeded = results.filter((result) => Object.values(result.data ?? {}).every((predictions) => (predictions as unknown[] | null)?.length === 1024));
+      const succeeded = results.filter((result) =>
+        Object.values(result.data ?? {}).every((predictions) => (predictions as unknown[] | null)?.length === 1024),
+      );
       // iris queues at most 8,192 items, and the three operations arrive within one tick: the first ones
       // fit; one that finds the queue full is refused for its own 4,096 items (not the 12,288 of all
       // three, as when they shared one loader) and is not charged.
@@ -384,7 +425,11 @@ describe('item budgets over HTTP against a production server', () => {
 
     it('across batched operations: each result has its own cost, the headers the state after all of them', async () => {
       const predict = (count: number) => ({ query: `{ predict(model: "iris", instances: ${list(FLOWER_LITERAL, count)}) { label } }` });
-      const { status, headers, results } = await batch(server, [predict(2), predict(3), { query: '{ classifySentiments(texts: ["a", "b", "c", "d"]) { label } }' }], 'batched');
+      const { status, headers, results } = await batch(
+        server,
+        [predict(2), predict(3), { query: '{ classifySentiments(texts: ["a", "b", "c", "d"]) { label } }' }],
+        'batched',
+      );
       expect(status).toBe(200);
       expect(results.map((result) => result.extensions?.cost?.charged)).toEqual([2, 3, 4]);
       expect(results.map((result) => result.extensions?.cost?.limit)).toEqual([1000, 1000, 1000]);
@@ -400,7 +445,9 @@ describe('item budgets over HTTP against a production server', () => {
       expect(status).toBe(429);
       const refused = results.filter((result) => result.errors);
       expect(refused).toHaveLength(1);
-      expect(refused[0].errors![0].message).toMatch(/^the operation asks for 2 model items, but 1 remains of this caller's 3 per minute; retry in \d+ s$/);
+      expect(refused[0].errors![0].message).toMatch(
+        /^the operation asks for 2 model items, but 1 remains of this caller's 3 per minute; retry in \d+ s$/,
+      );
       expect(refused[0].extensions?.cost).toMatchObject({ requested: 2, charged: 0, remaining: 1 });
       expect(results.filter((result) => result.data?.predict)).toHaveLength(1);
       expect(headers.get('ratelimit-remaining')).toBe('1');

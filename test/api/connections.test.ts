@@ -33,7 +33,7 @@ function open(origin: string): Promise<OpenSocket> {
     socket.on('data', (chunk: string) => (received += chunk));
     // A reset is a close too: what matters is that the server let go.
     socket.on('error', () => undefined);
-    const closed = new Promise<string>((done) => socket.once('close', () => done(received)));
+    const closed = new Promise<string>((done) => {socket.once('close', () => done(received))});
     socket.once('connect', () => resolve({ socket, received: () => received, closed }));
     socket.once('error', reject);
   });
@@ -54,8 +54,9 @@ function trickle(socket: Socket, text: string, size: number, everyMs: number): v
 async function answered(connection: OpenSocket): Promise<string> {
   for (;;) {
     if (connection.received().includes('{"status":"ok"}')) return connection.received();
-    if (connection.socket.destroyed) throw new Error(`the connection closed before an answer; got ${JSON.stringify(connection.received())}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (connection.socket.destroyed)
+      throw new Error(`the connection closed before an answer; got ${JSON.stringify(connection.received())}`);
+    await new Promise((resolve) => {setTimeout(resolve, 10)});
   }
 }
 
@@ -70,7 +71,13 @@ describe('timeouts', () => {
 
   beforeAll(async () => {
     server = await startTestServer(
-      { NODE_ENV: 'production', API_KEYS_FILE: await keysFileIn(dir), HEADERS_TIMEOUT_MS: '300', REQUEST_TIMEOUT_MS: '600', KEEP_ALIVE_TIMEOUT_MS: '200' },
+      {
+        NODE_ENV: 'production',
+        API_KEYS_FILE: await keysFileIn(dir),
+        HEADERS_TIMEOUT_MS: '300',
+        REQUEST_TIMEOUT_MS: '600',
+        KEEP_ALIVE_TIMEOUT_MS: '200',
+      },
       { loadModels: false },
     );
   });
@@ -121,7 +128,10 @@ describe('the connection cap', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ NODE_ENV: 'production', API_KEYS_FILE: await keysFileIn(dir), MAX_CONNECTIONS: '3' }, { loadModels: false });
+    server = await startTestServer(
+      { NODE_ENV: 'production', API_KEYS_FILE: await keysFileIn(dir), MAX_CONNECTIONS: '3' },
+      { loadModels: false },
+    );
   });
   afterAll(async () => {
     await server.close();

@@ -22,7 +22,11 @@ function preflight(server: TestServer, origin: string): Promise<Response> {
 }
 
 function post(server: TestServer, origin: string, headers: Record<string, string> = { 'x-api-key': 'dev-key' }): Promise<Response> {
-  return fetch(`${server.origin}/graphql`, { method: 'POST', headers: { origin, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ __typename }' }) });
+  return fetch(`${server.origin}/graphql`, {
+    method: 'POST',
+    headers: { origin, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
 }
 
 describe('CORS outside production (default: pages on this machine)', () => {
@@ -41,7 +45,9 @@ describe('CORS outside production (default: pages on this machine)', () => {
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe(origin);
       expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST');
-      expect(response.headers.get('access-control-allow-headers')).toBe('content-type, x-api-key, authorization, apollo-require-preflight, x-request-id');
+      expect(response.headers.get('access-control-allow-headers')).toBe(
+        'content-type, x-api-key, authorization, apollo-require-preflight, x-request-id',
+      );
       expect(response.headers.get('access-control-max-age')).toBe('600');
       expect(response.headers.get('access-control-allow-credentials')).toBeNull();
       expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
@@ -50,7 +56,13 @@ describe('CORS outside production (default: pages on this machine)', () => {
 
   it('allows no other origin, nor look-alikes of the local ones', async () => {
     const server = await start();
-    for (const origin of ['https://evil.example', 'http://localhost.evil.example', 'http://127.0.0.1.evil.example:80', 'https://localhost:5173', 'null']) {
+    for (const origin of [
+      'https://evil.example',
+      'http://localhost.evil.example',
+      'http://127.0.0.1.evil.example:80',
+      'https://localhost:5173',
+      'null',
+    ]) {
       const response = await preflight(server, origin);
       expect(response.headers.get('access-control-allow-origin'), origin).toBeNull();
       expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
@@ -62,7 +74,9 @@ describe('CORS outside production (default: pages on this machine)', () => {
     const ok = await post(server, 'http://localhost:5173');
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    expect(ok.headers.get('access-control-expose-headers')).toBe('x-request-id, retry-after, ratelimit, ratelimit-policy, ratelimit-limit, ratelimit-remaining, ratelimit-reset');
+    expect(ok.headers.get('access-control-expose-headers')).toBe(
+      'x-request-id, retry-after, ratelimit, ratelimit-policy, ratelimit-limit, ratelimit-remaining, ratelimit-reset',
+    );
     // A 401 refused in the onRequest hook still carries CORS headers, so the page can show why.
     const refused = await post(server, 'http://localhost:5173', { 'x-api-key': 'wrong' });
     expect(refused.status).toBe(401);
@@ -71,7 +85,9 @@ describe('CORS outside production (default: pages on this machine)', () => {
 
   it('keeps CSRF prevention: a GET without a preflight-forcing header is refused', async () => {
     const server = await start();
-    const response = await fetch(`${server.origin}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { origin: 'http://localhost:5173', 'x-api-key': 'dev-key' } });
+    const response = await fetch(`${server.origin}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { origin: 'http://localhost:5173', 'x-api-key': 'dev-key' },
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/CSRF/);
   });
@@ -96,14 +112,19 @@ describe('CORS in production', () => {
     const closed = await startTestServer({ NODE_ENV: 'production', API_KEYS_FILE: keysFile }, { loadModels: false });
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => done(void lines.push(chunk.toString())) });
-    const open = await startTestServer({ NODE_ENV: 'production', API_KEYS_FILE: keysFile, CORS_ORIGINS: '*' }, { loadModels: false, logger: pino({ level: 'warn' }, sink) });
+    const open = await startTestServer(
+      { NODE_ENV: 'production', API_KEYS_FILE: keysFile, CORS_ORIGINS: '*' },
+      { loadModels: false, logger: pino({ level: 'warn' }, sink) },
+    );
     try {
       const none = await preflight(closed, 'http://localhost:5173');
       expect(none.headers.get('access-control-allow-origin')).toBeNull();
       expect(none.headers.get('access-control-allow-methods')).toBeNull();
       const any = await preflight(open, 'https://anywhere.example');
       expect(any.headers.get('access-control-allow-origin')).toBe('*');
-      const warning = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => line.msg.startsWith('CORS_ORIGINS=*'));
+      const warning = lines
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .find((line) => line.msg.startsWith('CORS_ORIGINS=*'));
       expect(warning).toMatchObject({ level: 40 });
     } finally {
       await Promise.all([closed.close(), open.close()]);

@@ -1,11 +1,12 @@
 import { symlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codesOf, startTestServer, type TestServer } from '../support/gateway-server.js';
 import { TempRepository } from '../support/temp-repository.js';
 import { selfProductModel } from '../support/tiny-models.js';
-import { codesOf, startTestServer, type TestServer } from '../support/gateway-server.js';
 
-const IRIS = '{ predict(model: "iris", instances: [{ features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }]) { label } }';
+const IRIS =
+  '{ predict(model: "iris", instances: [{ features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }]) { label } }';
 
 describe('faults: a stuck model and a corrupt model leave the rest serving', () => {
   const repo = new TempRepository();
@@ -22,7 +23,13 @@ describe('faults: a stuck model and a corrupt model leave the rest serving', () 
         batching: { maxBatchSize: 4, timeoutMs: 5 },
       })
       .version('slow', 1, selfProductModel())
-      .manifest('broken', { task: 'tabular-regression', description: 'a corrupt ONNX file', inputs: [{ name: 'x', type: 'float32', shape: ['batch', 1] }], outputs: [{ name: 'y' }], features: ['x'] })
+      .manifest('broken', {
+        task: 'tabular-regression',
+        description: 'a corrupt ONNX file',
+        inputs: [{ name: 'x', type: 'float32', shape: ['batch', 1] }],
+        outputs: [{ name: 'y' }],
+        features: ['x'],
+      })
       .version('broken', 1, 'these bytes are not a protobuf');
     server = await startTestServer({ MODELS_DIR: repo.root, SENTIMENT_MODEL: 'none', RECOMMENDER_MODEL: 'none' });
   });
@@ -32,7 +39,9 @@ describe('faults: a stuck model and a corrupt model leave the rest serving', () 
     const ready = await fetch(`${server.origin}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'degraded', models: { broken: 'FAILED', iris: 'READY', slow: 'READY' } });
-    const info = await server.gql<{ model: { status: string; errorCode: string; error: string } }>(`{ model(name: "broken") { status errorCode error } }`);
+    const info = await server.gql<{ model: { status: string; errorCode: string; error: string } }>(
+      `{ model(name: "broken") { status errorCode error } }`,
+    );
     expect(info.body.data!.model).toMatchObject({ status: 'FAILED', errorCode: 'ONNX_LOAD_FAILED' });
     expect(info.body.data!.model.error).toMatch(/^model "broken": .*broken\/1\/model\.onnx: onnxruntime could not load it/);
     const broken = await server.gql(`{ predict(model: "broken", instances: [{ features: { x: 1 } }]) { value } }`);
@@ -43,7 +52,9 @@ describe('faults: a stuck model and a corrupt model leave the rest serving', () 
   it('fails a stuck run with INFERENCE_TIMEOUT, replaces its worker, and keeps serving', async () => {
     const pool = () => server.gateway.registry.backendCounters();
     const replacedBefore = pool().replacedWorkers;
-    const response = await server.gql(`query ($x: [Float!]!) { predict(model: "slow", instances: [{ tensor: $x }]) { values } }`, { x: Array(512).fill(0.01) });
+    const response = await server.gql(`query ($x: [Float!]!) { predict(model: "slow", instances: [{ tensor: $x }]) { values } }`, {
+      x: Array(512).fill(0.01),
+    });
     expect(codesOf(response)).toEqual(['INFERENCE_TIMEOUT']);
     expect(response.body.errors![0].message).toBe('slow@1: the batch must finish within 5 ms, but it did not');
     expect(pool().replacedWorkers).toBe(replacedBefore + 1);

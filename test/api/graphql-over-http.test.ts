@@ -13,7 +13,8 @@ describe('GraphQL over HTTP (graphql-http serverAudits)', () => {
     server = await startTestServer();
     audits = serverAudits({
       url: `${server.origin}/graphql`,
-      fetchFn: (input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, headers: { ...DEMO_KEY, ...(init?.headers as Record<string, string>) } }),
+      fetchFn: (input: string | URL | Request, init?: RequestInit) =>
+        fetch(input, { ...init, headers: { ...DEMO_KEY, ...(init?.headers as Record<string, string>) } }),
     });
   });
   afterAll(() => server.close());

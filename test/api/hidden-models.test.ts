@@ -5,8 +5,8 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProductionGateway, type ProductionGateway } from '../support/production-gateway.js';
-import { TempRepository, linearManifest } from '../support/temp-repository.js';
+import { type ProductionGateway, startProductionGateway } from '../support/production-gateway.js';
+import { linearManifest, TempRepository } from '../support/temp-repository.js';
 import { linearModel } from '../support/tiny-models.js';
 
 const PIXELS = `[${Array(784).fill(0).join(',')}]`;
@@ -24,7 +24,11 @@ const SHAPES: Record<string, (model: string) => string> = {
 describe('a model the caller may not call looks exactly like one that does not exist (production)', () => {
   let gateway: ProductionGateway;
   beforeAll(async () => {
-    gateway = await startProductionGateway({ predict: ['predict', 'models:read'], iris: ['predict:iris', 'models:read'], digits: ['predict:digits'] });
+    gateway = await startProductionGateway({
+      predict: ['predict', 'models:read'],
+      iris: ['predict:iris', 'models:read'],
+      digits: ['predict:digits'],
+    });
   });
   afterAll(() => gateway.close());
 
@@ -45,12 +49,15 @@ describe('a model the caller may not call looks exactly like one that does not e
   };
 
   for (const [caller, headers] of Object.entries(callers)) {
-    it.each(Object.entries(SHAPES))(`${caller}, %s: digits (restricted) answers byte for byte as "nopes" (missing)`, async (_shape, query) => {
-      const hidden = await answer(query('digits'), 'digits', headers());
-      const missing = await answer(query('nopes'), 'nopes', headers());
-      expect(hidden).toEqual(missing);
-      expect(hidden.text).not.toMatch(/predict:digits/);
-    });
+    it.each(Object.entries(SHAPES))(
+      `${caller}, %s: digits (restricted) answers byte for byte as "nopes" (missing)`,
+      async (_shape, query) => {
+        const hidden = await answer(query('digits'), 'digits', headers());
+        const missing = await answer(query('nopes'), 'nopes', headers());
+        expect(hidden).toEqual(missing);
+        expect(hidden.text).not.toMatch(/predict:digits/);
+      },
+    );
   }
 
   it('says MODEL_NOT_FOUND to a predict key, as for any missing model, and models / model hide it too', async () => {
@@ -67,13 +74,21 @@ describe('a model the caller may not call looks exactly like one that does not e
       data: { predict: null },
       extensions: { cost: expect.objectContaining({ charged: 0 }) },
     });
-    const listed = await gateway.server.gql<{ models: { name: string }[]; digits: unknown; nope: unknown }>('{ models { name } digits: model(name: "digits") { name } nope: model(name: "nopes") { name } }', undefined, gateway.as('predict'));
+    const listed = await gateway.server.gql<{ models: { name: string }[]; digits: unknown; nope: unknown }>(
+      '{ models { name } digits: model(name: "digits") { name } nope: model(name: "nopes") { name } }',
+      undefined,
+      gateway.as('predict'),
+    );
     expect(listed.body.data!.models.map((model) => model.name)).not.toContain('digits');
     expect(listed.body.data).toMatchObject({ digits: null, nope: null });
   });
 
   it('still serves the model to a key with its scope', async () => {
-    const response = await gateway.server.gql<{ predict: { label: string }[] }>(SHAPES['a tensor instance']('digits'), undefined, gateway.as('digits'));
+    const response = await gateway.server.gql<{ predict: { label: string }[] }>(
+      SHAPES['a tensor instance']('digits'),
+      undefined,
+      gateway.as('digits'),
+    );
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data!.predict).toHaveLength(1);
   });
@@ -107,7 +122,10 @@ describe('a model whose manifest names its own scope does not show that scope to
     const hidden = await ask('clinic-model', 'iris');
     expect(hidden).toEqual(await ask('nope-models0', 'iris'));
     expect(hidden.text).not.toContain('clinic');
-    expect(JSON.parse(hidden.text).errors[0]).toMatchObject({ message: `Query.predict needs scope "predict:${NAME}", which this caller does not have`, extensions: { code: 'FORBIDDEN' } });
+    expect(JSON.parse(hidden.text).errors[0]).toMatchObject({
+      message: `Query.predict needs scope "predict:${NAME}", which this caller does not have`,
+      extensions: { code: 'FORBIDDEN' },
+    });
     expect(JSON.parse((await ask('clinic-model', 'clinic')).text).errors).toBeUndefined();
   });
 });

@@ -11,12 +11,14 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRecord, writeKeysFile } from '../../src/auth/api-key-store.js';
 import { codesOf, startTestServer, type TestServer } from '../support/gateway-server.js';
-import { metricValue, rawRequest, type RawHeaders } from '../support/raw-http.js';
+import { metricValue, type RawHeaders, rawRequest } from '../support/raw-http.js';
 
 const FLOWER = '{ sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 }';
 const JSON_TYPE = { 'content-type': 'application/json' };
 /** The issue's attack: 16 MB of floats as a variable, the work a GraphQL server does before authorization. */
-const SIXTEEN_MB = Buffer.from(JSON.stringify({ query: 'query ($x: [Float!]) { __typename }', variables: { x: Array(3_300_000).fill(1.25) } }));
+const SIXTEEN_MB = Buffer.from(
+  JSON.stringify({ query: 'query ($x: [Float!]) { __typename }', variables: { x: Array(3_300_000).fill(1.25) } }),
+);
 
 describe('the HTTP edge in production', () => {
   const dir = mkdtempSync(join(tmpdir(), 'edge-prod-'));
@@ -70,15 +72,23 @@ describe('the HTTP edge in production', () => {
       });
       const response = await fetch(graphql, { method: 'POST', headers: JSON_TYPE, body, duplex: 'half' } as RequestInit);
       expect(response.status).toBe(413);
-      expect(((await response.json()) as { errors: { message: string }[] }).errors[0].message).toBe('a request without credentials must have a body of at most 65536 bytes, but got more');
+      expect(((await response.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
+        'a request without credentials must have a body of at most 65536 bytes, but got more',
+      );
       expect(await bodiesParsed()).toEqual(before);
     });
 
     it('answers a wrong credential with 401 before the body is sent', async () => {
       const before = await bodiesParsed();
-      const response = await rawRequest(graphql, { headers: { ...JSON_TYPE, 'x-api-key': 'gwk_not_a_key', 'content-length': SIXTEEN_MB.length }, holdBody: true });
+      const response = await rawRequest(graphql, {
+        headers: { ...JSON_TYPE, 'x-api-key': 'gwk_not_a_key', 'content-length': SIXTEEN_MB.length },
+        holdBody: true,
+      });
       expect(response.status).toBe(401);
-      expect(response.json().errors![0]).toMatchObject({ message: 'unknown API key', extensions: { code: 'UNAUTHENTICATED', reason: 'unknown-api-key' } });
+      expect(response.json().errors![0]).toMatchObject({
+        message: 'unknown API key',
+        extensions: { code: 'UNAUTHENTICATED', reason: 'unknown-api-key' },
+      });
       expect(await bodiesParsed()).toEqual(before);
     });
 
@@ -90,7 +100,11 @@ describe('the HTTP edge in production', () => {
       const modelField = await server.gql(`{ predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }`, undefined, {});
       expect(codesOf(modelField)).toEqual(['UNAUTHENTICATED']);
       // 1 MB of padding: 16 times the anonymous limit, well inside the authenticated one.
-      const large = await server.gql<{ predict: { label: string }[] }>(`query ($pad: String) { predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }`, { pad: 'x'.repeat(1 << 20) }, key);
+      const large = await server.gql<{ predict: { label: string }[] }>(
+        `query ($pad: String) { predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }`,
+        { pad: 'x'.repeat(1 << 20) },
+        key,
+      );
       expect(large.status).toBe(400); // $pad is never used: parsed, validated and refused by GraphQL, not by size
       expect(large.body.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(await bodiesParsed()).toEqual({ anonymous: before.anonymous + 2, apiKey: before.apiKey + 1 });
@@ -99,16 +113,35 @@ describe('the HTTP edge in production', () => {
 
   describe('repeated credential headers (item 14)', () => {
     it.each<[string, RawHeaders, string]>([
-      ['two x-api-key headers, both the valid key (Node would join them into one unknown key)', { 'x-api-key': [reader.key, reader.key] }, 'x-api-key'],
-      ['two Authorization headers (Node would keep the first)', { authorization: [`Bearer ${reader.key}`, 'Bearer gwk_someone_else'] }, 'authorization'],
+      [
+        'two x-api-key headers, both the valid key (Node would join them into one unknown key)',
+        { 'x-api-key': [reader.key, reader.key] },
+        'x-api-key',
+      ],
+      [
+        'two Authorization headers (Node would keep the first)',
+        { authorization: [`Bearer ${reader.key}`, 'Bearer gwk_someone_else'] },
+        'authorization',
+      ],
     ])('refuses %s with 400 DUPLICATE_CREDENTIAL_HEADER', async (_name, headers, header) => {
-      const response = await rawRequest(graphql, { headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const response = await rawRequest(graphql, {
+        headers: { ...JSON_TYPE, ...headers },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
       expect(response.status).toBe(400);
-      expect(response.json().errors).toEqual([{ message: `the ${header} header must be sent once, but got it 2 times`, extensions: { code: 'DUPLICATE_CREDENTIAL_HEADER', header } }]);
+      expect(response.json().errors).toEqual([
+        {
+          message: `the ${header} header must be sent once, but got it 2 times`,
+          extensions: { code: 'DUPLICATE_CREDENTIAL_HEADER', header },
+        },
+      ]);
     });
 
     it('accepts the same key sent once', async () => {
-      const response = await rawRequest(graphql, { headers: { ...JSON_TYPE, 'x-api-key': reader.key }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const response = await rawRequest(graphql, {
+        headers: { ...JSON_TYPE, 'x-api-key': reader.key },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
       expect(response.status).toBe(200);
     });
   });
@@ -119,12 +152,18 @@ describe('the HTTP edge in production', () => {
       const response = await rawRequest(graphql, { headers: { ...JSON_TYPE, ...key, 'content-encoding': 'gzip' }, body });
       expect(response.status).toBe(415);
       expect(response.json().errors).toEqual([
-        { message: 'the request body must not be compressed (Content-Encoding identity or none), but got Content-Encoding "gzip"', extensions: { code: 'UNSUPPORTED_CONTENT_ENCODING' } },
+        {
+          message: 'the request body must not be compressed (Content-Encoding identity or none), but got Content-Encoding "gzip"',
+          extensions: { code: 'UNSUPPORTED_CONTENT_ENCODING' },
+        },
       ]);
     });
 
     it('accepts Content-Encoding: identity', async () => {
-      const response = await rawRequest(graphql, { headers: { ...JSON_TYPE, ...key, 'content-encoding': 'identity' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const response = await rawRequest(graphql, {
+        headers: { ...JSON_TYPE, ...key, 'content-encoding': 'identity' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
       expect(response.status).toBe(200);
     });
   });
@@ -150,7 +189,10 @@ describe('the per-address rate of requests without credentials', () => {
 
   beforeAll(async () => {
     await writeKeysFile(keysFile, { keys: [reader.record] });
-    server = await startTestServer({ NODE_ENV: 'production', API_KEYS_FILE: keysFile, ANONYMOUS_REQUESTS_PER_MINUTE: '3' }, { loadModels: false });
+    server = await startTestServer(
+      { NODE_ENV: 'production', API_KEYS_FILE: keysFile, ANONYMOUS_REQUESTS_PER_MINUTE: '3' },
+      { loadModels: false },
+    );
   });
   afterAll(async () => {
     await server.close();
@@ -178,11 +220,17 @@ describe('the per-address rate of requests without credentials', () => {
   });
 
   it('counts per client as X-Forwarded-For names it when TRUST_PROXY lists the proxy, IPv6 clients per /64', async () => {
-    const behindProxy = await startTestServer({ NODE_ENV: 'production', API_KEYS_FILE: keysFile, ANONYMOUS_REQUESTS_PER_MINUTE: '1', TRUST_PROXY: '127.0.0.1' }, { loadModels: false });
+    const behindProxy = await startTestServer(
+      { NODE_ENV: 'production', API_KEYS_FILE: keysFile, ANONYMOUS_REQUESTS_PER_MINUTE: '1', TRUST_PROXY: '127.0.0.1' },
+      { loadModels: false },
+    );
     try {
-      const statusFrom = async (client: string) => (await behindProxy.gql('{ __typename }', undefined, { 'x-forwarded-for': client })).status;
+      const statusFrom = async (client: string) =>
+        (await behindProxy.gql('{ __typename }', undefined, { 'x-forwarded-for': client })).status;
       expect([await statusFrom('203.0.113.1'), await statusFrom('203.0.113.1'), await statusFrom('203.0.113.2')]).toEqual([200, 429, 200]);
-      expect([await statusFrom('2001:db8:1:2::1'), await statusFrom('2001:db8:1:2:ffff::9'), await statusFrom('2001:db8:1:3::1')]).toEqual([200, 429, 200]);
+      expect([await statusFrom('2001:db8:1:2::1'), await statusFrom('2001:db8:1:2:ffff::9'), await statusFrom('2001:db8:1:3::1')]).toEqual([
+        200, 429, 200,
+      ]);
     } finally {
       await behindProxy.close();
     }

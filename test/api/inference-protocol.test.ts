@@ -21,7 +21,9 @@ interface InferBody {
   outputs: { name: string; datatype: string; shape: number[]; data: number[] }[];
 }
 
-const asFeatures = (row: readonly number[]) => ({ features: { sepalLength: row[0], sepalWidth: row[1], petalLength: row[2], petalWidth: row[3] } });
+const asFeatures = (row: readonly number[]) => ({
+  features: { sepalLength: row[0], sepalWidth: row[1], petalLength: row[2], petalWidth: row[3] },
+});
 
 /** GraphQL predict's probabilities for `rows`, row after row, flat. */
 async function graphqlProbabilities(server: TestServer, rows: readonly (readonly number[])[], version?: number): Promise<number[]> {
@@ -97,7 +99,9 @@ describe('the Open Inference Protocol beside GraphQL', () => {
     expect(outputs[0]).toMatchObject({ name: 'probabilities', datatype: 'FP32', shape: [3, 3] });
     expectClose(outputs[0].data, await graphqlProbabilities(server, IRIS_ROWS));
     // and the three flowers are told apart: setosa, versicolor, virginica
-    const argmax = [0, 1, 2].map((row) => outputs[0].data.slice(row * 3, row * 3 + 3).reduce((best, p, i, all) => (p > all[best] ? i : best), 0));
+    const argmax = [0, 1, 2].map((row) =>
+      outputs[0].data.slice(row * 3, row * 3 + 3).reduce((best, p, i, all) => (p > all[best] ? i : best), 0),
+    );
     expect(argmax).toEqual([0, 1, 2]);
   });
 
@@ -109,17 +113,24 @@ describe('the Open Inference Protocol beside GraphQL', () => {
 
   it('takes data nested as the shape as well as flat, and leaves out an id that was not sent', async () => {
     const flat = await v2<InferBody>(server, '/v2/models/iris/infer', irisRequest());
-    const nested = await v2<InferBody>(server, '/v2/models/iris/infer', { inputs: [{ name: 'features', shape: [3, 4], datatype: 'FP32', data: IRIS_ROWS }] });
+    const nested = await v2<InferBody>(server, '/v2/models/iris/infer', {
+      inputs: [{ name: 'features', shape: [3, 4], datatype: 'FP32', data: IRIS_ROWS }],
+    });
     expect(nested.status).toBe(200);
     expect(nested.body.outputs).toEqual(flat.body.outputs);
     expect('id' in nested.body).toBe(false);
   });
 
   it('takes INT32 and INT64 tensors for a float input, converted exactly', async () => {
-    const rows = [[5, 3, 1, 0], [7, 3, 5, 2]];
+    const rows = [
+      [5, 3, 1, 0],
+      [7, 3, 5, 2],
+    ];
     const asFloat = await v2<InferBody>(server, '/v2/models/iris/infer', irisRequest(rows));
     for (const datatype of ['INT32', 'INT64']) {
-      const response = await v2<InferBody>(server, '/v2/models/iris/infer', { inputs: [{ name: 'features', shape: [2, 4], datatype, data: rows.flat() }] });
+      const response = await v2<InferBody>(server, '/v2/models/iris/infer', {
+        inputs: [{ name: 'features', shape: [2, 4], datatype, data: rows.flat() }],
+      });
       expect(response.status, datatype).toBe(200);
       expect(response.body.outputs, datatype).toEqual(asFloat.body.outputs);
     }
@@ -135,14 +146,30 @@ describe('the Open Inference Protocol beside GraphQL', () => {
     expect(response.status).toBe(200);
     expect(response.body.outputs.map((o) => o.name)).toEqual(['probabilities']);
     const unknown = await v2(server, '/v2/models/iris/infer', { ...irisRequest(), outputs: [{ name: 'label' }] });
-    expect(unknown).toMatchObject({ status: 400, body: { error: 'outputs[0].name: must be an output of model "iris" ("probabilities"), but got "label"', code: 'BAD_USER_INPUT' } });
+    expect(unknown).toMatchObject({
+      status: 400,
+      body: { error: 'outputs[0].name: must be an output of model "iris" ("probabilities"), but got "label"', code: 'BAD_USER_INPUT' },
+    });
   });
 
-  it('gives v2 errors for a wrong datatype, a wrong shape and an unknown model, with GraphQL\'s message texts', async () => {
-    const datatype = await v2(server, '/v2/models/iris/infer', { inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP64', data: [5.1, 3.5, 1.4, 0.2] }] });
-    expect(datatype).toMatchObject({ status: 400, body: { error: 'inputs[0].datatype: must be FP32, INT32, INT64 for input "features" of model "iris" (float32), but got "FP64"', code: 'BAD_USER_INPUT' } });
-    const shape = await v2(server, '/v2/models/iris/infer', { inputs: [{ name: 'features', shape: [1, 5], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2, 1] }] });
-    expect(shape).toMatchObject({ status: 400, body: { error: "inputs[0].shape[1]: must be 4, as the model's shape [rows, 4] says, but got 5", code: 'BAD_USER_INPUT' } });
+  it("gives v2 errors for a wrong datatype, a wrong shape and an unknown model, with GraphQL's message texts", async () => {
+    const datatype = await v2(server, '/v2/models/iris/infer', {
+      inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP64', data: [5.1, 3.5, 1.4, 0.2] }],
+    });
+    expect(datatype).toMatchObject({
+      status: 400,
+      body: {
+        error: 'inputs[0].datatype: must be FP32, INT32, INT64 for input "features" of model "iris" (float32), but got "FP64"',
+        code: 'BAD_USER_INPUT',
+      },
+    });
+    const shape = await v2(server, '/v2/models/iris/infer', {
+      inputs: [{ name: 'features', shape: [1, 5], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2, 1] }],
+    });
+    expect(shape).toMatchObject({
+      status: 400,
+      body: { error: "inputs[0].shape[1]: must be 4, as the model's shape [rows, 4] says, but got 5", code: 'BAD_USER_INPUT' },
+    });
     const unknown = await v2(server, '/v2/models/tulip/infer', irisRequest());
     const graphql = await server.gql(`{ predict(model: "tulip", instances: [{ features: { a: 1 } }]) { label } }`);
     expect(unknown).toMatchObject({ status: 404, body: { error: graphql.body.errors![0].message, code: 'MODEL_NOT_FOUND' } });
@@ -152,12 +179,17 @@ describe('the Open Inference Protocol beside GraphQL', () => {
   it('serves only predict models: another task is refused with the reason', async () => {
     const response = await v2(server, '/v2/models/sentiment/infer', { inputs: [] });
     expect(response).toMatchObject({ status: 400, body: { code: 'BAD_USER_INPUT' } });
-    expect(response.body.error).toBe('model: "sentiment" is a text-classification model, which the inference protocol does not serve (its GraphQL field does)');
+    expect(response.body.error).toBe(
+      'model: "sentiment" is a text-classification model, which the inference protocol does not serve (its GraphQL field does)',
+    );
   });
 
   it('writes one log line per infer request: who, which model, how many rows; never the data', async () => {
     const before = lines.length;
-    await v2(server, '/v2/models/iris/infer', irisRequest(IRIS_ROWS, { id: 'log-me' }), { 'x-api-key': 'dev-key', 'x-request-id': 'v2-log-1' });
+    await v2(server, '/v2/models/iris/infer', irisRequest(IRIS_ROWS, { id: 'log-me' }), {
+      'x-api-key': 'dev-key',
+      'x-request-id': 'v2-log-1',
+    });
     await v2(server, '/v2/models/iris/infer', { inputs: [] }, { 'x-api-key': 'dev-key', 'x-request-id': 'v2-log-2' });
     const added = lines.slice(before).filter((line) => line.msg === 'inference request');
     expect(added).toHaveLength(2);
@@ -171,8 +203,12 @@ describe('the Open Inference Protocol beside GraphQL', () => {
     await v2(server, '/v2/models/iris/infer', irisRequest());
     await v2(server, '/v2/models/iris/infer', { inputs: 'none' });
     const text = await (await fetch(`${server.origin}/metrics`)).text();
-    expect(text).toMatch(/^gateway_http_request_duration_seconds_count\{method="POST",route="\/v2\/models\/:name\/infer",status_code="200"\} [1-9]/m);
-    expect(text).toMatch(/^gateway_http_request_duration_seconds_count\{method="POST",route="\/v2\/models\/:name\/infer",status_code="400"\} [1-9]/m);
+    expect(text).toMatch(
+      /^gateway_http_request_duration_seconds_count\{method="POST",route="\/v2\/models\/:name\/infer",status_code="200"\} [1-9]/m,
+    );
+    expect(text).toMatch(
+      /^gateway_http_request_duration_seconds_count\{method="POST",route="\/v2\/models\/:name\/infer",status_code="400"\} [1-9]/m,
+    );
     expect(text).toMatch(/^gateway_errors_total\{code="BAD_USER_INPUT"\} [1-9]/m);
     expect(text).toMatch(/^gateway_inference_items_total\{model="iris",version="2"\} [1-9]/m);
   });
@@ -189,9 +225,24 @@ describe('the Open Inference Protocol beside GraphQL', () => {
       outputs: [{ name: 'output0' }],
     };
     // The response the spec shows for it (a [3, 2] FP32 output).
-    const SPEC_RESPONSE = { id: '42', outputs: [{ name: 'output0', shape: [3, 2], datatype: 'FP32', data: [1.0, 1.1, 2.0, 2.1, 3.0, 3.1] }] };
+    const SPEC_RESPONSE = {
+      id: '42',
+      outputs: [{ name: 'output0', shape: [3, 2], datatype: 'FP32', data: [1.0, 1.1, 2.0, 2.1, 3.0, 3.1] }],
+    };
     // KServe's own iris example for the v2 protocol (its input is named input-0; iris's is features).
-    const KSERVE_IRIS = { inputs: [{ name: 'input-0', shape: [2, 4], datatype: 'FP32', data: [[6.8, 2.8, 4.8, 1.4], [6.0, 3.4, 4.5, 1.6]] }] };
+    const KSERVE_IRIS = {
+      inputs: [
+        {
+          name: 'input-0',
+          shape: [2, 4],
+          datatype: 'FP32',
+          data: [
+            [6.8, 2.8, 4.8, 1.4],
+            [6.0, 3.4, 4.5, 1.6],
+          ],
+        },
+      ],
+    };
 
     it("answers the spec's request example for another model with the spec's error object", async () => {
       const response = await v2(server, '/v2/models/iris/infer', SPEC_REQUEST);
@@ -202,7 +253,11 @@ describe('the Open Inference Protocol beside GraphQL', () => {
     });
 
     it("shapes an answer like the spec's response example, with model_name and model_version added", async () => {
-      const response = await v2<InferBody>(server, '/v2/models/iris/infer', { ...SPEC_REQUEST, inputs: [{ name: 'features', shape: [2, 4], datatype: 'FP32', data: KSERVE_IRIS.inputs[0].data }], outputs: [{ name: 'probabilities' }] });
+      const response = await v2<InferBody>(server, '/v2/models/iris/infer', {
+        ...SPEC_REQUEST,
+        inputs: [{ name: 'features', shape: [2, 4], datatype: 'FP32', data: KSERVE_IRIS.inputs[0].data }],
+        outputs: [{ name: 'probabilities' }],
+      });
       expect(response.status).toBe(200);
       expect(Object.keys(response.body).sort()).toEqual([...Object.keys(SPEC_RESPONSE), 'model_name', 'model_version'].sort());
       expect(response.body.id).toBe(SPEC_RESPONSE.id);
@@ -214,7 +269,10 @@ describe('the Open Inference Protocol beside GraphQL', () => {
 
     it("answers KServe's iris example once the input carries the model's own name", async () => {
       const wrongName = await v2(server, '/v2/models/iris/infer', KSERVE_IRIS);
-      expect(wrongName).toMatchObject({ status: 400, body: { error: 'inputs[0].name: must be "features", the input of model "iris", but got "input-0"' } });
+      expect(wrongName).toMatchObject({
+        status: 400,
+        body: { error: 'inputs[0].name: must be "features", the input of model "iris", but got "input-0"' },
+      });
       const response = await v2<InferBody>(server, '/v2/models/iris/infer', { inputs: [{ ...KSERVE_IRIS.inputs[0], name: 'features' }] });
       expect(response.status).toBe(200);
       expectClose(response.body.outputs[0].data, await graphqlProbabilities(server, KSERVE_IRIS.inputs[0].data));
@@ -250,9 +308,16 @@ describe('v2 infers share the dynamic batcher with GraphQL', () => {
 
   it('runs a 1-row v2 infer and a 1-instance GraphQL predict arriving together as one ONNX run', async () => {
     const read = async () =>
-      (await server.gql<{ model: { versionDetails: { runs: number; items: number }[] } }>(`{ model(name: "iris") { versionDetails { runs items } } }`)).body.data!.model.versionDetails[0];
+      (
+        await server.gql<{ model: { versionDetails: { runs: number; items: number }[] } }>(
+          `{ model(name: "iris") { versionDetails { runs items } } }`,
+        )
+      ).body.data!.model.versionDetails[0];
     const before = await read();
-    const [viaV2, viaGraphql] = await Promise.all([v2<InferBody>(server, '/v2/models/iris/infer', irisRequest([IRIS_ROWS[0]])), graphqlProbabilities(server, [IRIS_ROWS[2]])]);
+    const [viaV2, viaGraphql] = await Promise.all([
+      v2<InferBody>(server, '/v2/models/iris/infer', irisRequest([IRIS_ROWS[0]])),
+      graphqlProbabilities(server, [IRIS_ROWS[2]]),
+    ]);
     const after = await read();
     expect(viaV2.status).toBe(200);
     expect(viaGraphql).toHaveLength(3);
@@ -286,12 +351,14 @@ describe('production: the same keys, scopes and item budgets as GraphQL', () => 
   it('refuses a request without a key with 401, naming the scope it needs', async () => {
     const response = await v2(server, '/v2/models/iris/infer', irisRequest(), {});
     expect(response).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
-    expect(response.body.error).toBe('model "iris" needs credentials with scope "predict:iris": send an API key (x-api-key) or a bearer token');
+    expect(response.body.error).toBe(
+      'model "iris" needs credentials with scope "predict:iris": send an API key (x-api-key) or a bearer token',
+    );
     expect((await v2(server, '/v2/models/iris', undefined, {})).status).toBe(401);
     expect((await v2(server, '/v2/models/iris/ready', undefined, {})).status).toBe(401);
   });
 
-  it('refuses a wrong key, and the demo key, with 401 and the authenticator\'s message', async () => {
+  it("refuses a wrong key, and the demo key, with 401 and the authenticator's message", async () => {
     for (const key of ['gwk_not-a-real-key', 'dev-key']) {
       const response = await v2(server, '/v2/models/iris/infer', irisRequest(), { 'x-api-key': key });
       expect(response, key).toMatchObject({ status: 401, body: { error: 'unknown API key', code: 'UNAUTHENTICATED' } });
@@ -300,9 +367,12 @@ describe('production: the same keys, scopes and item budgets as GraphQL', () => 
     expect(bearer.status).toBe(200);
   });
 
-  it('refuses a key without the model\'s scope with 403, and honours a manifest\'s own scopes', async () => {
+  it("refuses a key without the model's scope with 403, and honours a manifest's own scopes", async () => {
     const iris = await v2(server, '/v2/models/iris/infer', irisRequest(), as('digits-only'));
-    expect(iris).toMatchObject({ status: 403, body: { error: 'model "iris" needs scope "predict:iris", which this caller does not have', code: 'FORBIDDEN' } });
+    expect(iris).toMatchObject({
+      status: 403,
+      body: { error: 'model "iris" needs scope "predict:iris", which this caller does not have', code: 'FORBIDDEN' },
+    });
     // digits' manifest restricts it to predict:digits: a plain predict key may not call it
     const digits = await v2(server, '/v2/models/digits', undefined, as('predict'));
     expect(digits).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
@@ -312,24 +382,48 @@ describe('production: the same keys, scopes and item budgets as GraphQL', () => 
 
   it('answers an authorized caller; wrong datatype, wrong shape and unknown model are 400/404', async () => {
     expect((await v2(server, '/v2/models/iris/infer', irisRequest(), as('predict'))).status).toBe(200);
-    const wrongType = await v2(server, '/v2/models/iris/infer', { inputs: [{ name: 'features', shape: [1, 4], datatype: 'BYTES', data: ['a', 'b', 'c', 'd'] }] }, as('predict'));
+    const wrongType = await v2(
+      server,
+      '/v2/models/iris/infer',
+      { inputs: [{ name: 'features', shape: [1, 4], datatype: 'BYTES', data: ['a', 'b', 'c', 'd'] }] },
+      as('predict'),
+    );
     expect(wrongType).toMatchObject({ status: 400, body: { code: 'BAD_USER_INPUT' } });
-    const wrongShape = await v2(server, '/v2/models/iris/infer', { inputs: [{ name: 'features', shape: [4], datatype: 'FP32', data: [1, 2, 3, 4] }] }, as('predict'));
-    expect(wrongShape).toMatchObject({ status: 400, body: { error: 'inputs[0].shape: must have 2 dimensions [rows, 4], but got 1', code: 'BAD_USER_INPUT' } });
+    const wrongShape = await v2(
+      server,
+      '/v2/models/iris/infer',
+      { inputs: [{ name: 'features', shape: [4], datatype: 'FP32', data: [1, 2, 3, 4] }] },
+      as('predict'),
+    );
+    expect(wrongShape).toMatchObject({
+      status: 400,
+      body: { error: 'inputs[0].shape: must have 2 dimensions [rows, 4], but got 1', code: 'BAD_USER_INPUT' },
+    });
     expect((await v2(server, '/v2/models/tulip/infer', irisRequest(), as('predict'))).status).toBe(404);
   });
 
   it('spends rows from the same per-key budget as GraphQL instances, with Retry-After once it is spent', async () => {
     expect((await v2(server, '/v2/models/iris/infer', irisRequest(), as('small'))).status).toBe(200); // 3 of 5
-    const graphql = await server.gql(`query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }`, { i: [asFeatures(IRIS_ROWS[0]), asFeatures(IRIS_ROWS[1])] }, as('small'));
+    const graphql = await server.gql(
+      `query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }`,
+      { i: [asFeatures(IRIS_ROWS[0]), asFeatures(IRIS_ROWS[1])] },
+      as('small'),
+    );
     expect(graphql.status).toBe(200); // 5 of 5
     const refused = await v2(server, '/v2/models/iris/infer', irisRequest([IRIS_ROWS[0]]), as('small'));
     expect(refused.status).toBe(429);
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(refused.body).toEqual({ error: `the request asks for 1 model item, but 0 remain of this caller's 5 per minute; retry in ${retryAfter} s`, code: 'RATE_LIMITED' });
-    const refusedGraphql = await server.gql(`{ predict(model: "iris", instances: [{ features: { sepalLength: 5, sepalWidth: 3, petalLength: 1, petalWidth: 0 } }]) { label } }`, undefined, as('small'));
+    expect(refused.body).toEqual({
+      error: `the request asks for 1 model item, but 0 remain of this caller's 5 per minute; retry in ${retryAfter} s`,
+      code: 'RATE_LIMITED',
+    });
+    const refusedGraphql = await server.gql(
+      `{ predict(model: "iris", instances: [{ features: { sepalLength: 5, sepalWidth: 3, petalLength: 1, petalWidth: 0 } }]) { label } }`,
+      undefined,
+      as('small'),
+    );
     expect(codesOf(refusedGraphql)).toEqual(['RATE_LIMITED']);
     // In production /metrics is served on its own listener (METRICS_PORT), not on the API port.
     const text = await (await fetch(server.gateway.metricsUrl()!)).text();

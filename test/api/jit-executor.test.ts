@@ -27,9 +27,24 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'predict with variables, every field', body: { query: PREDICT, variables: { model: 'iris', instances: [{ features: SETOSA }, { features: VIRGINICA }] } } },
-  { name: 'predict with a pinned version', body: { query: PREDICT, variables: { model: 'iris', version: 1, instances: [{ features: VIRGINICA }] } } },
-  { name: 'a regressor', body: { query: PREDICT, variables: { model: 'demand-forecast', instances: [{ features: { dayOfWeek: 2, dayOfYear: 150, daysSinceLaunch: 900, price: 24.99, discountPct: 0, isHoliday: 0 } }] } } },
+  {
+    name: 'predict with variables, every field',
+    body: { query: PREDICT, variables: { model: 'iris', instances: [{ features: SETOSA }, { features: VIRGINICA }] } },
+  },
+  {
+    name: 'predict with a pinned version',
+    body: { query: PREDICT, variables: { model: 'iris', version: 1, instances: [{ features: VIRGINICA }] } },
+  },
+  {
+    name: 'a regressor',
+    body: {
+      query: PREDICT,
+      variables: {
+        model: 'demand-forecast',
+        instances: [{ features: { dayOfWeek: 2, dayOfYear: 150, daysSinceLaunch: 900, price: 24.99, discountPct: 0, isHoliday: 0 } }],
+      },
+    },
+  },
   { name: 'literal arguments', body: { query: `{ predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label scores } }` } },
   {
     name: 'partial results: aliases where some fail (unknown model, bad instance, unknown version)',
@@ -44,14 +59,29 @@ const cases: Case[] = [
       variables: { ok: [{ features: SETOSA }], bad: [{ features: SETOSA }, { features: { ...SETOSA, petalWidth: 'abc' } }] },
     },
   },
-  { name: 'a tensor sent to a tabular model', body: { query: PREDICT, variables: { model: 'iris', instances: [{ tensor: [1, 2, 3, 4] }] } } },
+  {
+    name: 'a tensor sent to a tabular model',
+    body: { query: PREDICT, variables: { model: 'iris', instances: [{ tensor: [1, 2, 3, 4] }] } },
+  },
   { name: 'no instances', body: { query: PREDICT, variables: { model: 'iris', instances: [] } } },
   { name: 'a variable of the wrong type', body: { query: PREDICT, variables: { model: 'iris', instances: 'flowers' } } },
-  { name: 'features that are not an object', body: { query: PREDICT, variables: { model: 'iris', instances: [{ features: [1, 2, 3, 4] }] } } },
+  {
+    name: 'features that are not an object',
+    body: { query: PREDICT, variables: { model: 'iris', instances: [{ features: [1, 2, 3, 4] }] } },
+  },
   { name: 'a missing required variable', body: { query: PREDICT, variables: { instances: [{ features: SETOSA }] } } },
-  { name: 'an Int variable out of range', body: { query: PREDICT, variables: { model: 'iris', version: 2 ** 40, instances: [{ features: SETOSA }] } } },
-  { name: 'an unknown input field', body: { query: PREDICT, variables: { model: 'iris', instances: [{ features: SETOSA, colour: 'blue' }] } } },
-  { name: 'a single instance where a list is expected (input coercion)', body: { query: PREDICT, variables: { model: 'iris', instances: { features: SETOSA } } } },
+  {
+    name: 'an Int variable out of range',
+    body: { query: PREDICT, variables: { model: 'iris', version: 2 ** 40, instances: [{ features: SETOSA }] } },
+  },
+  {
+    name: 'an unknown input field',
+    body: { query: PREDICT, variables: { model: 'iris', instances: [{ features: SETOSA, colour: 'blue' }] } },
+  },
+  {
+    name: 'a single instance where a list is expected (input coercion)',
+    body: { query: PREDICT, variables: { model: 'iris', instances: { features: SETOSA } } },
+  },
   {
     name: 'fragments, @include and @skip',
     body: {
@@ -59,17 +89,62 @@ const cases: Case[] = [
       variables: { instances: [{ features: SETOSA }], more: true },
     },
   },
-  { name: 'sentiment and recommendations', body: { query: '{ many: classifySentiments(texts: ["great", "awful"]) { text label score } recommendMovies(history: [{ movieId: "m0001", rating: 5 }], limit: 3) { movie { id title year genres } score } movies(genre: "Horror", limit: 2) { id title } }' } },
-  { name: 'an ID variable given as a number (coerced to a string)', body: { query: 'query R($history: [MovieRatingInput!]!) { recommendMovies(history: $history, limit: 2) { score } }', variables: { history: [{ movieId: 1, rating: 4 }, { movieId: 'm0001', rating: 5 }] } } },
+  {
+    name: 'sentiment and recommendations',
+    body: {
+      query:
+        '{ many: classifySentiments(texts: ["great", "awful"]) { text label score } recommendMovies(history: [{ movieId: "m0001", rating: 5 }], limit: 3) { movie { id title year genres } score } movies(genre: "Horror", limit: 2) { id title } }',
+    },
+  },
+  {
+    name: 'an ID variable given as a number (coerced to a string)',
+    body: {
+      query: 'query R($history: [MovieRatingInput!]!) { recommendMovies(history: $history, limit: 2) { score } }',
+      variables: {
+        history: [
+          { movieId: 1, rating: 4 },
+          { movieId: 'm0001', rating: 5 },
+        ],
+      },
+    },
+  },
   { name: 'a bad recommendation history', body: { query: '{ recommendMovies(history: [{ movieId: "nope", rating: 9 }]) { score } }' } },
-  { name: 'model metadata', body: { query: '{ models { name task status versions defaultVersion } model(name: "iris") { name features labels inputs { name shape } batching { maxBatchSize } } nothing: model(name: "nope") { name } }' } },
-  { name: 'operationName picks one of several operations', body: { query: 'query A { __typename } query B { models { name } }', operationName: 'B' } },
+  {
+    name: 'model metadata',
+    body: {
+      query:
+        '{ models { name task status versions defaultVersion } model(name: "iris") { name features labels inputs { name shape } batching { maxBatchSize } } nothing: model(name: "nope") { name } }',
+    },
+  },
+  {
+    name: 'operationName picks one of several operations',
+    body: { query: 'query A { __typename } query B { models { name } }', operationName: 'B' },
+  },
   { name: 'several operations and no operationName', body: { query: 'query A { __typename } query B { models { name } }' } },
   { name: 'an unknown field (validation)', body: { query: '{ predict(model: "iris", instances: []) { colour } }' } },
-  { name: 'introspection', body: { query: '{ __schema { queryType { name } } __type(name: "Prediction") { fields { name type { kind ofType { name } } } } }' } },
-  { name: 'the anonymous: field-level UNAUTHENTICATED', as: 'anonymous', body: { query: PREDICT, variables: { model: 'iris', instances: [{ features: SETOSA }] } } },
-  { name: 'a missing scope: FORBIDDEN beside answered fields', as: 'sentiment', body: { query: `{ iris: predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } mood: classifySentiment(text: "great") { label } models { name } }` } },
-  { name: 'a restricted model for a predict key', as: 'predict', body: { query: `{ predict(model: "digits", instances: [{ tensor: [${Array(784).fill(0).join(',')}] }]) { label } iris: predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }` } },
+  {
+    name: 'introspection',
+    body: { query: '{ __schema { queryType { name } } __type(name: "Prediction") { fields { name type { kind ofType { name } } } } }' },
+  },
+  {
+    name: 'the anonymous: field-level UNAUTHENTICATED',
+    as: 'anonymous',
+    body: { query: PREDICT, variables: { model: 'iris', instances: [{ features: SETOSA }] } },
+  },
+  {
+    name: 'a missing scope: FORBIDDEN beside answered fields',
+    as: 'sentiment',
+    body: {
+      query: `{ iris: predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } mood: classifySentiment(text: "great") { label } models { name } }`,
+    },
+  },
+  {
+    name: 'a restricted model for a predict key',
+    as: 'predict',
+    body: {
+      query: `{ predict(model: "digits", instances: [{ tensor: [${Array(784).fill(0).join(',')}] }]) { label } iris: predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }`,
+    },
+  },
   { name: 'an unknown key: 401 for the whole request', as: 'unknown', body: { query: '{ models { name } }' } },
   { name: 'introspection for the anonymous', as: 'anonymous', body: { query: '{ __schema { queryType { name } } }' } },
   {
@@ -80,7 +155,10 @@ const cases: Case[] = [
       { query: PREDICT, variables: { model: 'iris', instances: [{ features: VIRGINICA }] } },
     ],
   },
-  { name: 'batched operations, one with bad variables', body: [{ query: '{ __typename }' }, { query: PREDICT, variables: { model: 'iris', instances: 7 } }] },
+  {
+    name: 'batched operations, one with bad variables',
+    body: [{ query: '{ __typename }' }, { query: PREDICT, variables: { model: 'iris', instances: 7 } }],
+  },
 ];
 
 describe.each([
@@ -94,7 +172,11 @@ describe.each([
 
   beforeAll(async () => {
     const records = [];
-    for (const [id, scopes] of [['admin', ['admin']], ['predict', ['predict', 'sentiment', 'recommend', 'models:read']], ['sentiment', ['sentiment']]] as const) {
+    for (const [id, scopes] of [
+      ['admin', ['admin']],
+      ['predict', ['predict', 'sentiment', 'recommend', 'models:read']],
+      ['sentiment', ['sentiment']],
+    ] as const) {
       const { key, record } = createKeyRecord({ id, scopes: [...scopes] });
       keys[id] = key;
       records.push(record);
@@ -103,7 +185,10 @@ describe.each([
     const keysFile = join(dir, 'keys.json');
     await writeKeysFile(keysFile, { keys: records });
     const env = { NODE_ENV: nodeEnv, API_KEYS_FILE: keysFile, INTROSPECTION: 'authenticated' };
-    [jit, reference] = await Promise.all([startTestServer({ ...env, GRAPHQL_EXECUTOR: 'jit' }), startTestServer({ ...env, GRAPHQL_EXECUTOR: 'graphql-js' })]);
+    [jit, reference] = await Promise.all([
+      startTestServer({ ...env, GRAPHQL_EXECUTOR: 'jit' }),
+      startTestServer({ ...env, GRAPHQL_EXECUTOR: 'graphql-js' }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([jit?.close(), reference?.close()]);

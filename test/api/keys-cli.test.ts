@@ -33,7 +33,10 @@ describe('keys CLI round trip against the running server', () => {
     expect(readFileSync(file, 'utf8')).not.toContain(key);
 
     server = await startTestServer({ API_KEYS_FILE: file });
-    const ask = () => server!.gql<{ classifySentiment: { label: string } | null }>(`{ classifySentiment(text: "lovely") { label } }`, undefined, { 'x-api-key': key });
+    const ask = () =>
+      server!.gql<{ classifySentiment: { label: string } | null }>(`{ classifySentiment(text: "lovely") { label } }`, undefined, {
+        'x-api-key': key,
+      });
     const before = await ask();
     expect(before.status).toBe(200);
     expect(before.body.data!.classifySentiment!.label).toBe('POSITIVE');

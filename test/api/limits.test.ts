@@ -24,7 +24,10 @@ describe('query limits: legitimate batched queries pass, abusive ones fail with 
 
   it('passes 1,024 instances in one predict, as variables or written inline', async () => {
     const instances = Array(1024).fill(flower);
-    const viaVariables = await server.gql<{ predict: unknown[] }>(`query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }`, { i: instances });
+    const viaVariables = await server.gql<{ predict: unknown[] }>(
+      `query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }`,
+      { i: instances },
+    );
     expect(viaVariables.body.data!.predict).toHaveLength(1024);
     const literal = `[${Array(1024).fill('{ features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }').join(',')}]`;
     const inline = await server.gql<{ predict: unknown[] }>(`{ predict(model: "iris", instances: ${literal}) { label } }`);
@@ -44,7 +47,11 @@ describe('query limits: legitimate batched queries pass, abusive ones fail with 
     ['depth 50', () => `{ ${'model(name: "iris") { '.repeat(1)}${'inputs { '.repeat(49)}name${' }'.repeat(50)} }`],
     ['25 directives', () => `{ __typename ${'@include(if: true) '.repeat(25)} }`],
     ['60,000 tokens', () => `{ ${'__typename '.repeat(60_000)} }`],
-    ['a field cost above 2,000 (60 copies of the full model list)', () => `{ ${Array.from({ length: 60 }, (_, i) => `m${i}: models { name task description status error errorCode versions defaultVersion features labels training versionDetails { version status error runs items meanBatchSize } inputs { name type shape role } outputs { name kind role } batching { maxBatchSize maxQueueDelayMs maxQueueSize timeoutMs } }`).join(' ')} }`],
+    [
+      'a field cost above 2,000 (60 copies of the full model list)',
+      () =>
+        `{ ${Array.from({ length: 60 }, (_, i) => `m${i}: models { name task description status error errorCode versions defaultVersion features labels training versionDetails { version status error runs items meanBatchSize } inputs { name type shape role } outputs { name kind role } batching { maxBatchSize maxQueueDelayMs maxQueueSize timeoutMs } }`).join(' ')} }`,
+    ],
   ])('refuses %s', async (_name, query) => {
     const response = await server.gql(query());
     expect(response.status).toBe(400);
@@ -53,11 +60,17 @@ describe('query limits: legitimate batched queries pass, abusive ones fail with 
 
   it('refuses an operation asking for more model items than MAX_ITEMS_PER_QUERY, before anything runs', async () => {
     const before = server.gateway.registry.counters()['iris@2'].items;
-    const response = await server.gql(`query ($i: [InstanceInput!]!) { a: predict(model: "iris", instances: $i) { label } b: predict(model: "iris", instances: $i) { label } c: predict(model: "iris", instances: $i) { label } d: predict(model: "iris", instances: $i) { label } e: classifySentiment(text: "one too many") { label } }`, {
-      i: Array(1024).fill(flower),
-    });
+    const response = await server.gql(
+      `query ($i: [InstanceInput!]!) { a: predict(model: "iris", instances: $i) { label } b: predict(model: "iris", instances: $i) { label } c: predict(model: "iris", instances: $i) { label } d: predict(model: "iris", instances: $i) { label } e: classifySentiment(text: "one too many") { label } }`,
+      {
+        i: Array(1024).fill(flower),
+      },
+    );
     expect(response.status).toBe(400);
-    expect(response.body.errors![0]).toMatchObject({ message: 'the operation must ask for at most 4096 model items, but asks for 4097', extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(response.body.errors![0]).toMatchObject({
+      message: 'the operation must ask for at most 4096 model items, but asks for 4097',
+      extensions: { code: 'QUERY_TOO_COMPLEX' },
+    });
     expect(server.gateway.registry.counters()['iris@2'].items).toBe(before);
   });
 });
@@ -81,7 +94,11 @@ describe('per-principal rate limits counted in model items', () => {
   });
 
   const predict = (key: string, count: number) =>
-    server.gql(`query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }`, { i: Array(count).fill(flower) }, { 'x-api-key': key });
+    server.gql(
+      `query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }`,
+      { i: Array(count).fill(flower) },
+      { 'x-api-key': key },
+    );
 
   it("spends the key's own budget and answers RATE_LIMITED with retryAfter and Retry-After once it is spent", async () => {
     expect((await predict(limitedKey, 6)).status).toBe(200);
@@ -93,7 +110,9 @@ describe('per-principal rate limits counted in model items', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(refused.headers.get('retry-after')).toBe(String(retryAfter));
-    expect(refused.body.errors![0].message).toBe(`the operation asks for 1 model item, but 0 remain of this caller's 10 per minute; retry in ${retryAfter} s`);
+    expect(refused.body.errors![0].message).toBe(
+      `the operation asks for 1 model item, but 0 remain of this caller's 10 per minute; retry in ${retryAfter} s`,
+    );
   });
 
   it('uses the default budget for keys without one, and counts items, not requests', async () => {

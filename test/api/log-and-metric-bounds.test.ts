@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LOGGED_CHARACTERS } from '../../src/observability/request-facts.js';
-import { startProductionGateway, type ProductionGateway } from '../support/production-gateway.js';
+import { type ProductionGateway, startProductionGateway } from '../support/production-gateway.js';
 
 describe('log lines and metric labels stay bounded whatever callers send (production)', () => {
   let gateway: ProductionGateway;
@@ -16,7 +16,11 @@ describe('log lines and metric labels stay bounded whatever callers send (produc
   afterAll(() => gateway.close());
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${gateway.server.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${gateway.server.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   /** The label values of the GraphQL duration histogram's `operation` label. */
   const operationLabels = async () => {
     const text = (await gateway.server.gateway.metrics.render()).body;

@@ -23,7 +23,10 @@ describe('structured logs', () => {
         done();
       },
     });
-    server = await startTestServer({ API_KEYS_FILE: join(dir, 'keys.json'), AUTH_JWT_SECRET: 'x'.repeat(40) }, { logger: pino({ level: 'info' }, sink) });
+    server = await startTestServer(
+      { API_KEYS_FILE: join(dir, 'keys.json'), AUTH_JWT_SECRET: 'x'.repeat(40) },
+      { logger: pino({ level: 'info' }, sink) },
+    );
   });
   afterAll(async () => {
     await server.close();

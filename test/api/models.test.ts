@@ -9,9 +9,9 @@ describe('models and model metadata over HTTP', () => {
   afterAll(() => server.close());
 
   it('lists every bundled model as READY with versions and tasks', async () => {
-    const response = await server.gql<{ models: { name: string; task: string; status: string; versions: number[]; defaultVersion: number }[] }>(
-      `{ models { name task status versions defaultVersion } }`,
-    );
+    const response = await server.gql<{
+      models: { name: string; task: string; status: string; versions: number[]; defaultVersion: number }[];
+    }>(`{ models { name task status versions defaultVersion } }`);
     const byName = Object.fromEntries(response.body.data!.models.map((m) => [m.name, m]));
     expect(Object.keys(byName).sort()).toEqual(['demand-forecast', 'digits', 'iris', 'movie-recommender', 'sentiment']);
     for (const model of Object.values(byName)) expect(model.status).toBe('READY');

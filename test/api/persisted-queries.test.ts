@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayClient, runQuery } from '../../client/src/gateway-client.js';
 import { ModelsDocument, PredictDocument } from '../../client/src/operations.js';
-import { startProductionGateway, type ProductionGateway } from '../support/production-gateway.js';
+import { type ProductionGateway, startProductionGateway } from '../support/production-gateway.js';
 
 const MANIFEST = 'client/src/gql/persisted-documents.json';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -17,12 +17,18 @@ const INTROSPECTION = '{ __schema { queryType { name } types { name } } }';
 
 interface Answer {
   status: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] } | { data?: unknown; errors?: { extensions?: { code?: string } }[] }[];
+  body:
+    | { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] }
+    | { data?: unknown; errors?: { extensions?: { code?: string } }[] }[];
 }
 
 /** POSTs a JSON body (one operation or a batch) to /graphql. */
 async function post(origin: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 
@@ -49,7 +55,10 @@ describe('the introspection policy decides on the parsed document, however it ar
   afterAll(() => gateway.close());
 
   it('refuses the anonymous hash-only request by POST and by GET (401), with no schema in the answer', async () => {
-    for (const answer of [await post(gateway.server.origin, { extensions: persistedQuery(hash) }), await getByHash(gateway.server.origin, hash)]) {
+    for (const answer of [
+      await post(gateway.server.origin, { extensions: persistedQuery(hash) }),
+      await getByHash(gateway.server.origin, hash),
+    ]) {
       expect(answer.status).toBe(401);
       expect(codes(answer)).toEqual(['UNAUTHENTICATED']);
       expect(JSON.stringify(answer.body)).not.toContain('__Schema');
@@ -84,7 +93,10 @@ describe('PERSISTED_DOCUMENTS=only: only the documents registered at build time 
   const [modelsKey, modelsDocument] = Object.entries(manifest).find(([, document]) => document.startsWith('query Models '))!;
   const modelsHash = modelsKey.replace('sha256:', '');
   beforeAll(async () => {
-    gateway = await startProductionGateway({ ops: ['admin'], app: ['models:read', 'predict'] }, { PERSISTED_DOCUMENTS: 'only', PERSISTED_DOCUMENTS_FILE: MANIFEST });
+    gateway = await startProductionGateway(
+      { ops: ['admin'], app: ['models:read', 'predict'] },
+      { PERSISTED_DOCUMENTS: 'only', PERSISTED_DOCUMENTS_FILE: MANIFEST },
+    );
   });
   afterAll(() => gateway.close());
 
@@ -106,7 +118,8 @@ describe('PERSISTED_DOCUMENTS=only: only the documents registered at build time 
     expect(asText.status).toBe(400);
     expect(single(asText).errors).toEqual([
       {
-        message: 'the operation must be one of the documents registered at build time (send its hash as extensions.persistedQuery), but it is not',
+        message:
+          'the operation must be one of the documents registered at build time (send its hash as extensions.persistedQuery), but it is not',
         extensions: { code: 'PERSISTED_DOCUMENT_REQUIRED' },
       },
     ]);
@@ -118,7 +131,11 @@ describe('PERSISTED_DOCUMENTS=only: only the documents registered at build time 
   });
 
   it('refuses per operation in a batch: the registered one still answers', async () => {
-    const batch = await post(gateway.server.origin, [{ extensions: persistedQuery(modelsHash) }, { query: '{ __typename }' }], gateway.as('app'));
+    const batch = await post(
+      gateway.server.origin,
+      [{ extensions: persistedQuery(modelsHash) }, { query: '{ __typename }' }],
+      gateway.as('app'),
+    );
     const [registered, other] = batch.body as { data?: unknown; errors?: { extensions?: { code?: string } }[] }[];
     expect(registered.errors).toBeUndefined();
     expect(other.errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_DOCUMENT_REQUIRED']);

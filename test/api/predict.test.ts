@@ -16,7 +16,19 @@ describe('predict over HTTP', () => {
   });
   afterAll(() => server.close());
 
-  type Predictions = { predict: { model: string; version: number; label: string | null; score: number | null; probabilities: { label: string; probability: number }[] | null; value: number | null; values: number[] }[] | null };
+  type Predictions = {
+    predict:
+      | {
+          model: string;
+          version: number;
+          label: string | null;
+          score: number | null;
+          probabilities: { label: string; probability: number }[] | null;
+          value: number | null;
+          values: number[];
+        }[]
+      | null;
+  };
   const predict = (variables: Record<string, unknown>) => server.gql<Predictions>(PREDICT, variables);
 
   it('classifies iris flowers with the default (highest) version', async () => {
@@ -32,8 +44,11 @@ describe('predict over HTTP', () => {
     expect(virginica.label).toBe('virginica');
   });
 
-  it('gives scores aligned with the model\'s labels, equal to probabilities', async () => {
-    const response = await server.gql<{ model: { labels: string[] }; predict: { scores: number[]; probabilities: { label: string; probability: number }[] }[] }>(
+  it("gives scores aligned with the model's labels, equal to probabilities", async () => {
+    const response = await server.gql<{
+      model: { labels: string[] };
+      predict: { scores: number[]; probabilities: { label: string; probability: number }[] }[];
+    }>(
       `query ($instances: [InstanceInput!]!) { model(name: "iris") { labels } predict(model: "iris", instances: $instances) { scores probabilities { label probability } } }`,
       { instances: [{ features: SETOSA }, { features: VIRGINICA }] },
     );
@@ -52,7 +67,10 @@ describe('predict over HTTP', () => {
 
   it('forecasts demand with a regression model (value, no label)', async () => {
     const plain = { dayOfWeek: 2, dayOfYear: 150, daysSinceLaunch: 900, price: 24.99, discountPct: 0, isHoliday: 0 };
-    const response = await predict({ model: 'demand-forecast', instances: [{ features: plain }, { features: { ...plain, discountPct: 30, isHoliday: 1 } }] });
+    const response = await predict({
+      model: 'demand-forecast',
+      instances: [{ features: plain }, { features: { ...plain, discountPct: 30, isHoliday: 1 } }],
+    });
     expect(response.body.errors).toBeUndefined();
     const [normal, promoted] = response.body.data!.predict!;
     expect(normal.label).toBeNull();
@@ -75,19 +93,79 @@ describe('predict over HTTP', () => {
 
   describe('errors, each with its stable code and a message naming the culprit', () => {
     const cases: [string, Record<string, unknown>, string, string | RegExp][] = [
-      ['unknown model', { model: 'nope', instances: [{ features: SETOSA }] }, 'MODEL_NOT_FOUND', 'model "nope" does not exist; the models query lists the available ones'],
-      ['unknown version', { model: 'iris', version: 9, instances: [{ features: SETOSA }] }, 'MODEL_VERSION_NOT_FOUND', 'model "iris" has no version 9; its versions are 1, 2'],
-      ['missing feature', { model: 'iris', instances: [{ features: SETOSA }, { features: SETOSA }, { features: { ...SETOSA, petalWidth: undefined } }] }, 'BAD_USER_INPUT', 'instances[2].features.petalWidth: must be present'],
-      ['unknown feature', { model: 'iris', instances: [{ features: { ...SETOSA, petalWdth: 1 } }] }, 'BAD_USER_INPUT', /^instances\[0\]\.features\.petalWdth: must be one of the features of model "iris" \(sepalLength, sepalWidth, petalLength, petalWidth\)/],
-      ['feature not a number', { model: 'iris', instances: [{ features: { ...SETOSA, petalWidth: 'abc' } }] }, 'BAD_USER_INPUT', 'instances[0].features.petalWidth: must be a finite number, but got "abc"'],
-      ['feature too large for float32', { model: 'iris', instances: [{ features: { ...SETOSA, sepalLength: 1e308 } }] }, 'BAD_USER_INPUT', 'instances[0].features.sepalLength: must fit in float32 (|x| <= 3.4e38), but got 1e+308'],
-      ['both features and tensor', { model: 'iris', instances: [{ features: SETOSA, tensor: [1, 2, 3, 4] }] }, 'BAD_USER_INPUT', 'instances[0]: must have exactly one of features or tensor, but got both'],
-      ['neither features nor tensor', { model: 'iris', instances: [{}] }, 'BAD_USER_INPUT', 'instances[0]: must have exactly one of features or tensor, but got neither'],
-      ['tensor for a tabular model', { model: 'iris', instances: [{ tensor: [1, 2, 3, 4] }] }, 'BAD_USER_INPUT', /^instances\[0\]\.tensor: must not be used with tabular model "iris"/],
-      ['wrong tensor length', { model: 'digits', instances: [{ tensor: [0, 1, 2] }] }, 'BAD_USER_INPUT', 'instances[0].tensor: must hold 784 values for shape [1, 28, 28], but got 3'],
-      ['wrong tensor shape', { model: 'digits', instances: [{ tensor: Array(784).fill(0), shape: [28, 28] }] }, 'BAD_USER_INPUT', 'instances[0].shape: must be [1, 28, 28], but got [28, 28]'],
+      [
+        'unknown model',
+        { model: 'nope', instances: [{ features: SETOSA }] },
+        'MODEL_NOT_FOUND',
+        'model "nope" does not exist; the models query lists the available ones',
+      ],
+      [
+        'unknown version',
+        { model: 'iris', version: 9, instances: [{ features: SETOSA }] },
+        'MODEL_VERSION_NOT_FOUND',
+        'model "iris" has no version 9; its versions are 1, 2',
+      ],
+      [
+        'missing feature',
+        { model: 'iris', instances: [{ features: SETOSA }, { features: SETOSA }, { features: { ...SETOSA, petalWidth: undefined } }] },
+        'BAD_USER_INPUT',
+        'instances[2].features.petalWidth: must be present',
+      ],
+      [
+        'unknown feature',
+        { model: 'iris', instances: [{ features: { ...SETOSA, petalWdth: 1 } }] },
+        'BAD_USER_INPUT',
+        /^instances\[0\]\.features\.petalWdth: must be one of the features of model "iris" \(sepalLength, sepalWidth, petalLength, petalWidth\)/,
+      ],
+      [
+        'feature not a number',
+        { model: 'iris', instances: [{ features: { ...SETOSA, petalWidth: 'abc' } }] },
+        'BAD_USER_INPUT',
+        'instances[0].features.petalWidth: must be a finite number, but got "abc"',
+      ],
+      [
+        'feature too large for float32',
+        { model: 'iris', instances: [{ features: { ...SETOSA, sepalLength: 1e308 } }] },
+        'BAD_USER_INPUT',
+        'instances[0].features.sepalLength: must fit in float32 (|x| <= 3.4e38), but got 1e+308',
+      ],
+      [
+        'both features and tensor',
+        { model: 'iris', instances: [{ features: SETOSA, tensor: [1, 2, 3, 4] }] },
+        'BAD_USER_INPUT',
+        'instances[0]: must have exactly one of features or tensor, but got both',
+      ],
+      [
+        'neither features nor tensor',
+        { model: 'iris', instances: [{}] },
+        'BAD_USER_INPUT',
+        'instances[0]: must have exactly one of features or tensor, but got neither',
+      ],
+      [
+        'tensor for a tabular model',
+        { model: 'iris', instances: [{ tensor: [1, 2, 3, 4] }] },
+        'BAD_USER_INPUT',
+        /^instances\[0\]\.tensor: must not be used with tabular model "iris"/,
+      ],
+      [
+        'wrong tensor length',
+        { model: 'digits', instances: [{ tensor: [0, 1, 2] }] },
+        'BAD_USER_INPUT',
+        'instances[0].tensor: must hold 784 values for shape [1, 28, 28], but got 3',
+      ],
+      [
+        'wrong tensor shape',
+        { model: 'digits', instances: [{ tensor: Array(784).fill(0), shape: [28, 28] }] },
+        'BAD_USER_INPUT',
+        'instances[0].shape: must be [1, 28, 28], but got [28, 28]',
+      ],
       ['no instances', { model: 'iris', instances: [] }, 'BAD_USER_INPUT', 'instances: must hold at least one instance'],
-      ['a model predict does not serve', { model: 'sentiment', instances: [{ features: {} }] }, 'BAD_USER_INPUT', 'model: "sentiment" is a text-classification model, which predict does not serve'],
+      [
+        'a model predict does not serve',
+        { model: 'sentiment', instances: [{ features: {} }] },
+        'BAD_USER_INPUT',
+        'model: "sentiment" is a text-classification model, which predict does not serve',
+      ],
     ];
     it.each(cases)('%s', async (_name, variables, code, message) => {
       const response = await predict(variables);

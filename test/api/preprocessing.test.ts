@@ -44,14 +44,17 @@ describe('sentiment preprocessing off the main thread (production mode)', () => 
     const texts = reviews(256, 5_000);
     const tasksBefore = pool.counters().completedTasks;
     let bigAnswered = false;
-    const big = server.gql<{ classifySentiments: Labelled[] }>(`query ($t: [String!]!) { classifySentiments(texts: $t) { label } }`, { t: texts }, headers).then((response) => {
-      bigAnswered = true;
-      return response;
-    });
+    const big = server
+      .gql<{ classifySentiments: Labelled[] }>(`query ($t: [String!]!) { classifySentiments(texts: $t) { label } }`, { t: texts }, headers)
+      .then((response) => {
+        bigAnswered = true;
+        return response;
+      });
 
     // The request has reached the pool: its texts are queued or being tokenized. (With tokenizing on the
     // main thread, this loop, sharing the server's thread, could not even run until it was over.)
-    while (!bigAnswered && pool.counters().busyWorkers === 0 && pool.counters().queuedTasks === 0) await new Promise((resolve) => setImmediate(resolve));
+    while (!bigAnswered && pool.counters().busyWorkers === 0 && pool.counters().queuedTasks === 0)
+      await new Promise((resolve) => {setImmediate(resolve)});
     const health = await fetch(`${server.origin}/healthz`);
     const stillTokenizing = pool.counters().completedTasks - tasksBefore < 40 && !bigAnswered;
     expect(health.status).toBe(200);
@@ -70,7 +73,11 @@ describe('sentiment preprocessing off the main thread (production mode)', () => 
     const aliases = Array.from({ length: 8 }, (_, i) => `a${i}: classifySentiments(texts: $t) { text label score }`).join(' ');
     const before = server.gateway.registry.counters()['sentiment@1'];
     const tasksBefore = server.gateway.preprocess.counters().completedTasks;
-    const response = await server.gql<Record<string, Labelled[]>>(`query ($t: [String!]!) { ${aliases} one: classifySentiment(text: "I loved this movie") { text label score } }`, { t: texts }, headers);
+    const response = await server.gql<Record<string, Labelled[]>>(
+      `query ($t: [String!]!) { ${aliases} one: classifySentiment(text: "I loved this movie") { text label score } }`,
+      { t: texts },
+      headers,
+    );
     expect(response.body.errors).toBeUndefined();
     const after = server.gateway.registry.counters()['sentiment@1'];
     expect(after.items - before.items).toBe(3);

@@ -14,7 +14,9 @@ describe('health and readiness', () => {
     expect(before.status).toBe(503);
     expect(await before.json()).toMatchObject({ status: 'loading' });
 
-    const early = await server.gql(`{ predict(model: "iris", instances: [{ features: { sepalLength: 5, sepalWidth: 3, petalLength: 1, petalWidth: 0.2 } }]) { label } }`);
+    const early = await server.gql(
+      `{ predict(model: "iris", instances: [{ features: { sepalLength: 5, sepalWidth: 3, petalLength: 1, petalWidth: 0.2 } }]) { label } }`,
+    );
     expect(early.body.errors?.[0].extensions?.code).toBe('MODEL_UNAVAILABLE');
 
     await server.gateway.loadModels();
@@ -34,7 +36,9 @@ describe('health and readiness', () => {
   });
 
   it('serves Prometheus metrics with the inference counters', async () => {
-    await server.gql(`{ predict(model: "iris", instances: [{ features: { sepalLength: 5, sepalWidth: 3, petalLength: 1, petalWidth: 0.2 } }]) { label } }`);
+    await server.gql(
+      `{ predict(model: "iris", instances: [{ features: { sepalLength: 5, sepalWidth: 3, petalLength: 1, petalWidth: 0.2 } }]) { label } }`,
+    );
     const response = await fetch(`${server.origin}/metrics`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();

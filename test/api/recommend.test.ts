@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codesOf, startTestServer, type GraphQLResponse, type TestServer } from '../support/gateway-server.js';
+import { codesOf, type GraphQLResponse, startTestServer, type TestServer } from '../support/gateway-server.js';
 
 type Movie = { id: string; title: string; year: number | null; genres: string[] };
 type Recommendations = { recommendMovies: { movie: Movie; score: number }[] | null };
@@ -22,7 +22,9 @@ describe('recommendMovies and movies over HTTP', () => {
     expect(horror.length).toBeGreaterThan(10);
     for (const movie of horror) expect(movie.genres).toContain('Horror');
     const word = horror[0].title.split(' ').at(-1)!;
-    const found = await server.gql<{ movies: Movie[] }>(`query ($s: String) { movies(search: $s, limit: 100) { title } }`, { s: word.toLowerCase() });
+    const found = await server.gql<{ movies: Movie[] }>(`query ($s: String) { movies(search: $s, limit: 100) { title } }`, {
+      s: word.toLowerCase(),
+    });
     expect(found.body.data!.movies.length).toBeGreaterThan(0);
     for (const movie of found.body.data!.movies) expect(movie.title.toLowerCase()).toContain(word.toLowerCase());
     const defaults = await server.gql<{ movies: Movie[] }>(`{ movies { id } }`);
@@ -52,7 +54,16 @@ describe('recommendMovies and movies over HTTP', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['an empty history', { history: [] }, 'history: must hold at least one rating'],
-    ['an unknown movie id', { history: [{ movieId: 'm0001', rating: 4 }, { movieId: 'nope', rating: 4 }] }, 'history[1].movieId: must be a movie in the catalog, but got "nope"'],
+    [
+      'an unknown movie id',
+      {
+        history: [
+          { movieId: 'm0001', rating: 4 },
+          { movieId: 'nope', rating: 4 },
+        ],
+      },
+      'history[1].movieId: must be a movie in the catalog, but got "nope"',
+    ],
     ['a rating out of range', { history: [{ movieId: 'm0001', rating: 7 }] }, 'history[0].rating: must be between 0.5 and 5, but got 7'],
     ['a limit of 0', { history: [{ movieId: 'm0001', rating: 4 }], limit: 0 }, 'limit: must be between 1 and 50, but got 0'],
     ['a limit above 50', { history: [{ movieId: 'm0001', rating: 4 }], limit: 51 }, 'limit: must be between 1 and 50, but got 51'],
@@ -70,7 +81,13 @@ describe('recommendMovies and movies over HTTP', () => {
   });
 
   it('moviesConnection pages through the whole catalog without repeats or gaps', async () => {
-    type Page = { moviesConnection: { totalCount: number; edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    type Page = {
+      moviesConnection: {
+        totalCount: number;
+        edges: { cursor: string; node: { id: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
     const PAGE = `query ($after: String) { moviesConnection(first: 50, after: $after) { totalCount edges { cursor node { id title year genres } } pageInfo { hasNextPage endCursor } } }`;
     const seen: string[] = [];
     let after: string | null = null;

@@ -27,7 +27,10 @@ describe('classifySentiment and classifySentiments over HTTP', () => {
 
   it('classifies a list in order', async () => {
     const texts = ['What a wonderful, delightful evening!', 'Terrible service and rude staff.', 'The store opens at nine.'];
-    const response = await server.gql<{ classifySentiments: Sentiment[] }>(`query ($texts: [String!]!) { classifySentiments(texts: $texts) { text label } }`, { texts });
+    const response = await server.gql<{ classifySentiments: Sentiment[] }>(
+      `query ($texts: [String!]!) { classifySentiments(texts: $texts) { text label } }`,
+      { texts },
+    );
     expect(response.body.data!.classifySentiments.map((s) => [s.text, s.label])).toEqual([
       [texts[0], 'POSITIVE'],
       [texts[1], 'NEGATIVE'],
@@ -38,7 +41,12 @@ describe('classifySentiment and classifySentiments over HTTP', () => {
   it.each([
     ['empty text', 'classifySentiment(text: $text) { label }', { text: '' }, 'text: must not be empty'],
     ['whitespace only', 'classifySentiment(text: $text) { label }', { text: '   \n ' }, 'text: must not be empty'],
-    ['10,000 characters', 'classifySentiment(text: $text) { label }', { text: 'good '.repeat(2000) }, 'text: must be at most 5000 characters, but got a string of 10000 characters'],
+    [
+      '10,000 characters',
+      'classifySentiment(text: $text) { label }',
+      { text: 'good '.repeat(2000) },
+      'text: must be at most 5000 characters, but got a string of 10000 characters',
+    ],
   ])('rejects %s with BAD_USER_INPUT', async (_name, field, variables, message) => {
     const response = await server.gql(`query ($text: String!) { ${field} }`, variables);
     expect(codesOf(response)).toEqual(['BAD_USER_INPUT']);
@@ -46,13 +54,18 @@ describe('classifySentiment and classifySentiments over HTTP', () => {
   });
 
   it('names the offending index in a list', async () => {
-    const response = await server.gql(`query ($texts: [String!]!) { classifySentiments(texts: $texts) { label } }`, { texts: ['fine', 'ok', ''] });
+    const response = await server.gql(`query ($texts: [String!]!) { classifySentiments(texts: $texts) { label } }`, {
+      texts: ['fine', 'ok', ''],
+    });
     expect(codesOf(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0].message).toBe('texts[2]: must not be empty');
   });
 
   it('rejects an empty list', async () => {
     const response = await server.gql(`{ classifySentiments(texts: []) { label } }`);
-    expect(response.body.errors![0]).toMatchObject({ message: 'texts: must hold at least one text', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(response.body.errors![0]).toMatchObject({
+      message: 'texts: must hold at least one text',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 });

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -57,7 +57,9 @@ const DEMO_SOURCES = ['web/demo', 'client/src'];
 export async function ensureDemoBuilt(): Promise<void> {
   const built = existsSync(DEMO_INDEX) ? statSync(DEMO_INDEX).mtimeMs : 0;
   if (built > Math.max(...DEMO_SOURCES.map(newestFileIn))) return;
-  await promisify(execFile)('node_modules/.bin/vite', ['build', '--config', 'web/demo/vite.config.ts', '--logLevel', 'warn'], { timeout: 120_000 });
+  await promisify(execFile)('node_modules/.bin/vite', ['build', '--config', 'web/demo/vite.config.ts', '--logLevel', 'warn'], {
+    timeout: 120_000,
+  });
 }
 
 function newestFileIn(directory: string): number {

@@ -29,10 +29,11 @@ const PAGE_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>Cross
 async function serveStatic(script: string): Promise<{ server: Server; origin: string }> {
   const server = createServer((request, response) => {
     if (request.url === '/main.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    if (request.url?.startsWith('/?') || request.url === '/') return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE_HTML);
+    if (request.url?.startsWith('/?') || request.url === '/')
+      return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE_HTML);
     response.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => {server.listen(0, '127.0.0.1', resolve)});
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
@@ -45,7 +46,16 @@ describe.skipIf(skipReason !== undefined)('a front-end on another origin, in hea
   let browser: Browser;
 
   beforeAll(async () => {
-    const bundle = await build({ entryPoints: [PAGE_SCRIPT], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', minify: true, write: false, logLevel: 'silent' });
+    const bundle = await build({
+      entryPoints: [PAGE_SCRIPT],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      minify: true,
+      write: false,
+      logLevel: 'silent',
+    });
     const script = bundle.outputFiles[0].text;
     [allowed, unlisted] = await Promise.all([serveStatic(script), serveStatic(script)]);
     await writeKeysFile(join(dir, 'keys.json'), { keys: [app.record] });
@@ -58,7 +68,7 @@ describe.skipIf(skipReason !== undefined)('a front-end on another origin, in hea
   afterAll(async () => {
     await browser?.close();
     await gateway?.close();
-    for (const site of [allowed, unlisted]) if (site) await new Promise((resolve) => site.server.close(resolve));
+    for (const site of [allowed, unlisted]) if (site) await new Promise((resolve) => {site.server.close(resolve)});
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -86,7 +96,7 @@ describe.skipIf(skipReason !== undefined)('a front-end on another origin, in hea
     await page.close();
   });
 
-  it('shows the gateway\'s own 401 when the key is wrong (errors carry CORS headers too)', { timeout: 60_000 }, async () => {
+  it("shows the gateway's own 401 when the key is wrong (errors carry CORS headers too)", { timeout: 60_000 }, async () => {
     const { page } = await openPage(allowed.origin, 'gwk_wrong');
     expect(await page.textContent('#label')).toBe('');
     expect(await page.textContent('#error')).toBe('CombinedGraphQLErrors: unknown API key [UNAUTHENTICATED]');

@@ -72,7 +72,9 @@ describe.skipIf(skipReason !== undefined)('in headless Chromium', () => {
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    const introspection = page.waitForResponse((response) => response.url().endsWith('/graphql') && response.request().postData()?.includes('IntrospectionQuery') === true);
+    const introspection = page.waitForResponse(
+      (response) => response.url().endsWith('/graphql') && response.request().postData()?.includes('IntrospectionQuery') === true,
+    );
     await page.goto(`${server.origin}/graphql`);
     expect((await introspection).status()).toBe(200);
 
@@ -83,9 +85,13 @@ describe.skipIf(skipReason !== undefined)('in headless Chromium', () => {
     // Schema docs: the explorer lists the root fields.
     await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
     await page.getByText('Query', { exact: true }).first().click();
-    await expect.poll(() => textOf(page.locator('.graphiql-doc-explorer'))).toMatch(/classifySentiment[\s\S]*predict|predict[\s\S]*classifySentiment/);
+    await expect
+      .poll(() => textOf(page.locator('.graphiql-doc-explorer')))
+      .toMatch(/classifySentiment[\s\S]*predict|predict[\s\S]*classifySentiment/);
 
-    const answer = page.waitForResponse((response) => response.url().endsWith('/graphql') && response.request().postData()?.includes('ExploreModels') === true);
+    const answer = page.waitForResponse(
+      (response) => response.url().endsWith('/graphql') && response.request().postData()?.includes('ExploreModels') === true,
+    );
     await page.getByRole('button', { name: /Execute query/ }).click();
     const response = await answer;
     expect(response.status()).toBe(200);
@@ -101,13 +107,18 @@ describe.skipIf(skipReason !== undefined)('in headless Chromium', () => {
     await expect.poll(() => textOf(page.locator('.graphiql-response'))).toContain('"setosa"');
 
     // Monaco's blinking cursor would make every screenshot differ.
-    saveScreenshot('docs/ide.png', await settledScreenshot(page, { animations: 'disabled', style: '.cursors-layer { display: none !important; }' }));
+    saveScreenshot(
+      'docs/ide.png',
+      await settledScreenshot(page, { animations: 'disabled', style: '.cursors-layer { display: none !important; }' }),
+    );
     expect(pageErrors).toEqual([]);
     expect(foreignRequests(requests, server.origin)).toEqual([]);
     await page.close();
   });
 
-  it('demo: a positive review, recommendations after rating three movies, iris probabilities; one request each', { timeout: 90_000 }, async () => {
+  it('demo: a positive review, recommendations after rating three movies, iris probabilities; one request each', {
+    timeout: 90_000,
+  }, async () => {
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -148,7 +159,14 @@ describe.skipIf(skipReason !== undefined)('in headless Chromium', () => {
     for (const title of titles) expect(recommended).not.toContain(title);
     expect(await page.getByTestId('rated-movies').innerText()).toContain(titles[0]);
     // The footer's timing would make every screenshot differ.
-    saveScreenshot('docs/demo.png', await settledScreenshot(page, { fullPage: true, animations: 'disabled', style: '[data-testid="last-request"] { visibility: hidden; }' }));
+    saveScreenshot(
+      'docs/demo.png',
+      await settledScreenshot(page, {
+        fullPage: true,
+        animations: 'disabled',
+        style: '[data-testid="last-request"] { visibility: hidden; }',
+      }),
+    );
 
     // Iris: sliders to a large flower; both versions answer in one request.
     await page.getByTestId('tab-iris').click();

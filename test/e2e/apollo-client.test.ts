@@ -6,11 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gql, type ApolloClient } from '@apollo/client';
+import { type ApolloClient, gql } from '@apollo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyRecord, writeKeysFile } from '../../src/auth/api-key-store.js';
-import { ERROR_CODES } from '../../src/errors/catalogue.js';
-import { GATEWAY_ERROR_CODES, createGatewayClient, runQuery, type GatewayClientOptions } from '../../client/src/gateway-client.js';
+import { createGatewayClient, GATEWAY_ERROR_CODES, type GatewayClientOptions, runQuery } from '../../client/src/gateway-client.js';
 import {
   DemoStartDocument,
   IrisComparisonDocument,
@@ -21,6 +19,8 @@ import {
   ReviewSentimentDocument,
   SearchMoviesDocument,
 } from '../../client/src/operations.js';
+import { createKeyRecord, writeKeysFile } from '../../src/auth/api-key-store.js';
+import { ERROR_CODES } from '../../src/errors/catalogue.js';
 import { startTestServer, type TestServer } from '../support/gateway-server.js';
 
 const SETOSA = { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 };
@@ -45,7 +45,10 @@ describe('Apollo Client 4 (typed, batched) against the real gateway', () => {
       fetch: async (input, init) => {
         const body = JSON.parse(String(init?.body)) as { operationName: string } | { operationName: string }[];
         const response = await fetch(input, init);
-        requests.push({ operations: (Array.isArray(body) ? body : [body]).map((operation) => operation.operationName), status: response.status });
+        requests.push({
+          operations: (Array.isArray(body) ? body : [body]).map((operation) => operation.operationName),
+          status: response.status,
+        });
         return response;
       },
       ...options,
@@ -90,7 +93,10 @@ describe('Apollo Client 4 (typed, batched) against the real gateway', () => {
     });
 
     it('predict, generic and with aliases over two versions', async () => {
-      const generic = await runQuery(client, PredictDocument, { model: 'iris', instances: [{ features: SETOSA }, { features: VIRGINICA }] });
+      const generic = await runQuery(client, PredictDocument, {
+        model: 'iris',
+        instances: [{ features: SETOSA }, { features: VIRGINICA }],
+      });
       expect(generic.errors).toEqual([]);
       expect(generic.data?.predict?.map((p) => p.label)).toEqual(['setosa', 'virginica']);
       const sum = generic.data?.predict?.[0]?.probabilities?.reduce((total, p) => total + p.probability, 0);
@@ -209,7 +215,10 @@ describe('Apollo Client 4 (typed, batched) against the real gateway', () => {
   describe('error codes as typed errors', () => {
     it('BAD_USER_INPUT and MODEL_VERSION_NOT_FOUND on fields, with their path, beside the fields that answered', async () => {
       const { client } = recordingClient();
-      const badInput = await runQuery(client, PredictDocument, { model: 'iris', instances: [{ features: { ...SETOSA, petalWidth: 'wide' } }] });
+      const badInput = await runQuery(client, PredictDocument, {
+        model: 'iris',
+        instances: [{ features: { ...SETOSA, petalWidth: 'wide' } }],
+      });
       expect(badInput.data?.predict).toBeNull();
       expect(badInput.errors).toHaveLength(1);
       const [error] = badInput.errors;
@@ -278,7 +287,10 @@ describe('Apollo Client 4 (typed, batched) against the real gateway', () => {
 
     it('tells the onErrors hook about every failed operation', async () => {
       const seen: string[] = [];
-      const { client } = recordingClient({ apiKey: 'not-a-key', onErrors: (errors, operation) => seen.push(`${operation}: ${errors.map((e) => e.code).join()}`) });
+      const { client } = recordingClient({
+        apiKey: 'not-a-key',
+        onErrors: (errors, operation) => seen.push(`${operation}: ${errors.map((e) => e.code).join()}`),
+      });
       await runQuery(client, ModelsDocument, {});
       expect(seen).toEqual(['Models: UNAUTHENTICATED']);
     });

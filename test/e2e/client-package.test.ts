@@ -4,7 +4,7 @@
  * running gateway's schema with its own codegen.ts, and type-checks. A misspelt field must not compile.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,11 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/gateway-server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const versionOf = (name: string) => (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (name: string) =>
+  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
 async function sh(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(command, args, { cwd, timeout: 240_000, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const { stdout, stderr } = await promisify(execFile)(command, args, {
+      cwd,
+      timeout: 240_000,
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -25,7 +30,9 @@ async function sh(command: string, args: string[], cwd: string): Promise<{ code:
   }
 }
 
-const APP = (field: string) => `import { GATEWAY_ERROR_CODES, createGatewayClient, runQuery, type GatewayErrorCode } from '@onnx-graphql-gateway/client';
+const APP = (
+  field: string,
+) => `import { GATEWAY_ERROR_CODES, createGatewayClient, runQuery, type GatewayErrorCode } from '@onnx-graphql-gateway/client';
 import { graphql } from './gql/index.js';
 
 const IrisDocument = graphql(\`
@@ -59,7 +66,9 @@ describe('the installable client package in an outside app', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('installs, generates its types from the running gateway and type-checks; a misspelt field does not compile', { timeout: 300_000 }, async () => {
+  it('installs, generates its types from the running gateway and type-checks; a misspelt field does not compile', {
+    timeout: 300_000,
+  }, async () => {
     const build = await sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'client/tsconfig.json'], root);
     expect(build.output).toBe('');
     const pack = await sh('npm', ['pack', join(root, 'client'), '--pack-destination', work], root);
@@ -75,7 +84,10 @@ describe('the installable client package in an outside app', () => {
         name: 'consumer-app',
         private: true,
         type: 'module',
-        dependencies: { '@onnx-graphql-gateway/client': `file:../${tarball}`, ...Object.fromEntries(['@apollo/client', 'graphql', 'rxjs'].map(pin)) },
+        dependencies: {
+          '@onnx-graphql-gateway/client': `file:../${tarball}`,
+          ...Object.fromEntries(['@apollo/client', 'graphql', 'rxjs'].map(pin)),
+        },
         devDependencies: Object.fromEntries(['typescript', '@graphql-codegen/cli', '@graphql-codegen/client-preset'].map(pin)),
       }),
     );
@@ -100,7 +112,18 @@ export default config;
     );
     writeFileSync(
       join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023', 'DOM'], strict: true, noEmit: true, skipLibCheck: true }, include: ['src'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          lib: ['ES2023', 'DOM'],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+        },
+        include: ['src'],
+      }),
     );
     writeFileSync(join(app, 'src/app.ts'), APP('label'));
 

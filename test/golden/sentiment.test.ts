@@ -9,8 +9,8 @@ import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInitializers } from '../../scripts/lib/onnx-graph.js';
 import { SENTIMENT_FIT_SENTENCES } from '../../scripts/lib/sentiment-fit-sentences.js';
-import { parseManifest, type ModelManifest } from '../../src/models/manifest.js';
-import { splitRows, stackItems, type BatchTensors, type ItemFeeds } from '../../src/runtime/tensor.js';
+import { type ModelManifest, parseManifest } from '../../src/models/manifest.js';
+import { type BatchTensors, type ItemFeeds, splitRows, stackItems } from '../../src/runtime/tensor.js';
 import { decodeSentiment, encodeText } from '../../src/tasks/sentiment/sentiment-codec.js';
 import { Vocabulary } from '../../src/tasks/sentiment/vocabulary.js';
 import { REQUIRED_SENTENCES, SENTIMENT_SENTENCES } from './sentiment-sentences.js';
@@ -141,7 +141,9 @@ describe('sentiment model (golden)', () => {
     const { rows } = await runBatch(SENTIMENT_SENTENCES.map((s) => s.text));
     const predictions = rows.map((row) => decodeSentiment(manifest, row));
     const wrong = SENTIMENT_SENTENCES.flatMap((s, i) =>
-      predictions[i].label === s.label ? [] : [`${JSON.stringify(s.text)}: expected ${s.label}, got ${predictions[i].label} (${predictions[i].score.toFixed(2)})`],
+      predictions[i].label === s.label
+        ? []
+        : [`${JSON.stringify(s.text)}: expected ${s.label}, got ${predictions[i].label} (${predictions[i].score.toFixed(2)})`],
     );
     const correct = SENTIMENT_SENTENCES.length - wrong.length;
     console.log(`sentiment accuracy ${correct}/${SENTIMENT_SENTENCES.length}${wrong.length > 0 ? `; wrong: ${wrong.join('; ')}` : ''}`);

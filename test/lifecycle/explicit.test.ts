@@ -7,17 +7,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRecord, writeKeysFile } from '../../src/auth/api-key-store.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { codesOf, startTestServer } from '../support/gateway-server.js';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { TempRepository } from '../support/temp-repository.js';
 
-const LOAD = 'mutation ($name: String!) { loadModel(name: $name) { name status defaultVersion versionDetails { version status error errorCode } } }';
+const LOAD =
+  'mutation ($name: String!) { loadModel(name: $name) { name status defaultVersion versionDetails { version status error errorCode } } }';
 const UNLOAD = 'mutation ($name: String!) { unloadModel(name: $name) { name status defaultVersion versionDetails { version status } } }';
 const DIGITS = 'query ($t: [Float!]!) { predict(model: "digits", instances: [{ tensor: $t }]) { version } }';
-const PREDICT = 'query ($v: Int) { predict(model: "iris", version: $v, instances: [{ features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }]) { version label } }';
+const PREDICT =
+  'query ($v: Int) { predict(model: "iris", version: $v, instances: [{ features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }]) { version label } }';
 
 interface LoadAnswer {
-  loadModel: { name: string; status: string; defaultVersion: number | null; versionDetails: { version: number; status: string; error: string | null; errorCode: string | null }[] } | null;
+  loadModel: {
+    name: string;
+    status: string;
+    defaultVersion: number | null;
+    versionDetails: { version: number; status: string; error: string | null; errorCode: string | null }[];
+  } | null;
 }
 
 /** API keys by scope, written to a keys file in `dir`. */
@@ -80,7 +87,11 @@ describe('explicit mode on a real process', () => {
   });
 
   it('unloadModel drains and unloads: calls get MODEL_NOT_FOUND until loadModel brings it back', async () => {
-    const unloaded = await gateway.gql<{ unloadModel: { status: string; defaultVersion: null; versionDetails: { status: string }[] } }>(UNLOAD, { name: 'iris' }, as(keys.admin));
+    const unloaded = await gateway.gql<{ unloadModel: { status: string; defaultVersion: null; versionDetails: { status: string }[] } }>(
+      UNLOAD,
+      { name: 'iris' },
+      as(keys.admin),
+    );
     expect(unloaded.body.data!.unloadModel).toMatchObject({ status: 'UNLOADED', defaultVersion: null });
     expect(unloaded.body.data!.unloadModel.versionDetails.map((v) => v.status)).toEqual(['UNLOADED', 'UNLOADED', 'UNLOADED']);
     expect(codesOf((await gateway.gql(PREDICT, {}, as(keys.predict))) as never)).toEqual(['MODEL_NOT_FOUND']);
@@ -117,12 +128,15 @@ describe('explicit mode on a real process', () => {
     const rssAfterFirst = (await gateway.metric('process_resident_memory_bytes'))!;
     for (let i = 1; i < 100; i += 1) await cycle(i);
     const rssAfterLast = (await gateway.metric('process_resident_memory_bytes'))!;
-    console.log(`100 replace cycles: RSS ${(rssAfterFirst / 2 ** 20).toFixed(1)} MB after the first, ${(rssAfterLast / 2 ** 20).toFixed(1)} MB after the last (${((rssAfterLast / rssAfterFirst - 1) * 100).toFixed(1)} %)`);
+    console.log(
+      `100 replace cycles: RSS ${(rssAfterFirst / 2 ** 20).toFixed(1)} MB after the first, ${(rssAfterLast / 2 ** 20).toFixed(1)} MB after the last (${((rssAfterLast / rssAfterFirst - 1) * 100).toFixed(1)} %)`,
+    );
     expect(rssAfterLast).toBeLessThanOrEqual(rssAfterFirst * 1.1);
     expect(await gateway.metric('gateway_model_loads_total{model="digits",version="1",result="ok"}')).toBe(loadsBefore + 100);
     expect(await gateway.metric('gateway_model_unloads_total{model="digits",version="1"}')).toBe(100);
     // one worker: one session per live version (iris's and digits's), none left from the 100 replaced ones
-    const models = (await gateway.gql<{ models: { versions: number[] }[] }>('{ models { versions } }', {}, as(keys.admin))).body.data!.models;
+    const models = (await gateway.gql<{ models: { versions: number[] }[] }>('{ models { versions } }', {}, as(keys.admin))).body.data!
+      .models;
     const live = models.reduce((sum, model) => sum + model.versions.length, 0);
     expect(live).toBeGreaterThanOrEqual(2);
     expect(await gateway.metric('gateway_inference_sessions')).toBe(live);
@@ -140,7 +154,9 @@ describe('none mode (the production default)', () => {
         const answer = await server.gql(mutation, { name: 'iris' }, { 'x-api-key': keys.admin });
         expect(answer.status).toBe(200);
         expect(codesOf(answer)).toEqual(['MODEL_CONTROL_DISABLED']);
-        expect(answer.body.errors![0].message).toMatch(/must run with MODEL_CONTROL=poll or explicit, but the gateway runs with MODEL_CONTROL=none$/);
+        expect(answer.body.errors![0].message).toMatch(
+          /must run with MODEL_CONTROL=poll or explicit, but the gateway runs with MODEL_CONTROL=none$/,
+        );
       }
       const still = await server.gql<{ predict: { version: number }[] }>(PREDICT, {}, { 'x-api-key': keys.predict });
       expect(still.body.data!.predict[0].version).toBe(2);

@@ -6,8 +6,8 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { TempRepository } from '../support/temp-repository.js';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 
 const FLOWER = { features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } };
 const PREDICT = 'query ($v: Int, $i: [InstanceInput!]!) { predict(model: "iris", version: $v, instances: $i) { version label } }';
@@ -37,7 +37,12 @@ describe('poll mode under load: versions and models come and go, and no request 
       const sentIn = step;
       try {
         const { status, body } = await gateway.gql<{ predict: { version: number }[] | null }>(PREDICT, { v: version, i: [FLOWER] });
-        into.push({ step: sentIn, status, version: body.data?.predict?.[0]?.version, codes: (body.errors ?? []).map((e) => e.extensions?.code) });
+        into.push({
+          step: sentIn,
+          status,
+          version: body.data?.predict?.[0]?.version,
+          codes: (body.errors ?? []).map((e) => e.extensions?.code),
+        });
       } catch (error) {
         into.push({ step: sentIn, status: 0, codes: [(error as Error).message] });
       }
@@ -45,12 +50,23 @@ describe('poll mode under load: versions and models come and go, and no request 
   };
   const answeredIn = (outcomes: Outcome[], at: Step) => outcomes.filter((o) => o.step === at);
   const irisInfo = async () =>
-    (await gateway.gql<{ model: { defaultVersion: number; versionDetails: { version: number; status: string; error: string | null; errorCode: string | null }[] } }>(
-      '{ model(name: "iris") { defaultVersion versionDetails { version status error errorCode } } }',
-    )).body.data!.model;
+    (
+      await gateway.gql<{
+        model: {
+          defaultVersion: number;
+          versionDetails: { version: number; status: string; error: string | null; errorCode: string | null }[];
+        };
+      }>('{ model(name: "iris") { defaultVersion versionDetails { version status error errorCode } } }')
+    ).body.data!.model;
 
   beforeAll(async () => {
-    gateway = await startGatewayProcess({ MODELS_DIR: repo.root, MODEL_CONTROL: 'poll', MODEL_POLL_SECONDS: '1', SENTIMENT_MODEL: 'none', RECOMMENDER_MODEL: 'none' });
+    gateway = await startGatewayProcess({
+      MODELS_DIR: repo.root,
+      MODEL_CONTROL: 'poll',
+      MODEL_POLL_SECONDS: '1',
+      SENTIMENT_MODEL: 'none',
+      RECOMMENDER_MODEL: 'none',
+    });
   });
   afterAll(async () => {
     loading = false;
@@ -78,7 +94,9 @@ describe('poll mode under load: versions and models come and go, and no request 
     step = 'v3-removed';
     mkdirSync(join(iris, '3'));
     writeFileSync(join(iris, '3', 'model.onnx'), 'these bytes are not an ONNX model');
-    await expect.poll(async () => (await irisInfo()).versionDetails.find((v) => v.version === 3)?.status, { timeout: 30_000, interval: 100 }).toBe('FAILED');
+    await expect
+      .poll(async () => (await irisInfo()).versionDetails.find((v) => v.version === 3)?.status, { timeout: 30_000, interval: 100 })
+      .toBe('FAILED');
     step = 'v3-corrupt';
     const failed = (await irisInfo()).versionDetails.find((v) => v.version === 3)!;
     expect(failed.errorCode).toBe('ONNX_LOAD_FAILED');
@@ -88,16 +106,24 @@ describe('poll mode under load: versions and models come and go, and no request 
 
     // 3. Removing version 1: pinned calls then get MODEL_VERSION_NOT_FOUND.
     rmSync(join(iris, '1'), { recursive: true });
-    await expect.poll(async () => (await irisInfo()).versionDetails.map((v) => v.version), { timeout: 30_000, interval: 100 }).toEqual([2, 3]);
+    await expect
+      .poll(async () => (await irisInfo()).versionDetails.map((v) => v.version), { timeout: 30_000, interval: 100 })
+      .toEqual([2, 3]);
     step = 'v1-removed';
     await expect.poll(() => answeredIn(pinned, 'v1-removed').length, { timeout: 30_000 }).toBeGreaterThan(5);
 
     // 4. Removing a whole model: MODEL_NOT_FOUND, and the others serve on.
     rmSync(join(repo.root, 'demand-forecast'), { recursive: true });
-    const demand = '{ predict(model: "demand-forecast", instances: [{ features: { dayOfWeek: 4, dayOfYear: 329, daysSinceLaunch: 1060, price: 24.99, discountPct: 30, isHoliday: 1 } }]) { value } }';
-    await expect.poll(async () => (await gateway.gql(demand)).body.errors?.[0]?.extensions?.code, { timeout: 30_000, interval: 100 }).toBe('MODEL_NOT_FOUND');
+    const demand =
+      '{ predict(model: "demand-forecast", instances: [{ features: { dayOfWeek: 4, dayOfYear: 329, daysSinceLaunch: 1060, price: 24.99, discountPct: 30, isHoliday: 1 } }]) { value } }';
+    await expect
+      .poll(async () => (await gateway.gql(demand)).body.errors?.[0]?.extensions?.code, { timeout: 30_000, interval: 100 })
+      .toBe('MODEL_NOT_FOUND');
     step = 'model-removed';
-    const digits = await gateway.gql<{ predict: { label: string }[] }>('query ($t: [Float!]!) { predict(model: "digits", instances: [{ tensor: $t }]) { label } }', { t: Array(784).fill(0) });
+    const digits = await gateway.gql<{ predict: { label: string }[] }>(
+      'query ($t: [Float!]!) { predict(model: "digits", instances: [{ tensor: $t }]) { label } }',
+      { t: Array(784).fill(0) },
+    );
     expect(digits.body.errors).toBeUndefined();
     expect(digits.body.data!.predict).toHaveLength(1);
 
@@ -114,9 +140,12 @@ describe('poll mode under load: versions and models come and go, and no request 
       if (o.version === 1) expect(o).toMatchObject({ status: 200, codes: [] });
       else expect(o.codes).toEqual(['MODEL_VERSION_NOT_FOUND']);
     }
-    for (const o of [...answeredIn(pinned, 'v1-removed'), ...answeredIn(pinned, 'model-removed')]) expect(o.codes).toEqual(['MODEL_VERSION_NOT_FOUND']);
+    for (const o of [...answeredIn(pinned, 'v1-removed'), ...answeredIn(pinned, 'model-removed')])
+      expect(o.codes).toEqual(['MODEL_VERSION_NOT_FOUND']);
     expect(pinned.filter((o) => o.step === 'start' && o.version === 1).length).toBeGreaterThan(0);
-    console.log(`poll mode under load: ${unpinned.length} unpinned requests in ${Math.round((Date.now() - started) / 1000)} s, none failed; ${pinned.length} pinned to version 1`);
+    console.log(
+      `poll mode under load: ${unpinned.length} unpinned requests in ${Math.round((Date.now() - started) / 1000)} s, none failed; ${pinned.length} pinned to version 1`,
+    );
   }, 180_000);
 
   it('counted every load and unload, and holds one session per live version', async () => {
@@ -134,7 +163,9 @@ describe('poll mode under load: versions and models come and go, and no request 
   });
 
   it('logged one line per change', () => {
-    const changes = gateway.logs.filter((l) => l.msg && /^model (iris|demand-forecast)\b/.test(String(l.msg)) && !('status' in l)).map((l) => String(l.msg));
+    const changes = gateway.logs
+      .filter((l) => l.msg && /^model (iris|demand-forecast)\b/.test(String(l.msg)) && !('status' in l))
+      .map((l) => String(l.msg));
     expect(changes).toEqual([
       'model iris: loaded version 3',
       'model iris: unloaded version 3',

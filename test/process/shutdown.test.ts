@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
+
 const QUERY = JSON.stringify({
   query: 'query ($i: [InstanceInput!]!) { predict(model: "iris", instances: $i) { label } }',
   variables: { i: Array(256).fill({ features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }) },
@@ -12,7 +13,14 @@ type Outcome = { kind: 'answered'; status: number } | { kind: 'failed'; code: st
 function post(port: number): Promise<Outcome> {
   return new Promise((resolve) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'x-api-key': 'dev-key', connection: 'close' } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'x-api-key': 'dev-key', connection: 'close' },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ kind: 'answered', status: res.statusCode ?? 0 }));
@@ -64,8 +72,11 @@ describe('graceful shutdown of the real process', () => {
     expect(done.requestsAnswered).toBe(done.requestsReceived);
     expect(answered.length).toBe(done.requestsAnswered);
     const failed = outcomes.filter((o) => o.kind === 'failed');
-    console.log(`shutdown under load: ${answered.length} answered (all 200), ${failed.length} refused after SIGTERM, server read ${String(done.requestsReceived)} and answered ${String(done.requestsAnswered)}`);
+    console.log(
+      `shutdown under load: ${answered.length} answered (all 200), ${failed.length} refused after SIGTERM, server read ${String(done.requestsReceived)} and answered ${String(done.requestsAnswered)}`,
+    );
     // Whatever failed, failed because the server had stopped accepting connections.
-    for (const o of outcomes.filter((o) => o.kind === 'failed')) expect(['ECONNREFUSED', 'ECONNRESET']).toContain((o as { code: string }).code);
+    for (const o of outcomes.filter((o) => o.kind === 'failed'))
+      expect(['ECONNREFUSED', 'ECONNRESET']).toContain((o as { code: string }).code);
   }, 60_000);
 });

@@ -2,7 +2,7 @@
  * Runs the gateway as a real process (`src/main.ts` under tsx) and speaks HTTP to it: for tests that
  * change its model repository under load, or read its own memory, apart from the test runner's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 
@@ -13,7 +13,11 @@ export interface GatewayProcess {
   /** Every JSON log line so far. */
   readonly logs: Record<string, unknown>[];
   /** POSTs a GraphQL request over a keep-alive connection; resolves with status and body. */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<HttpAnswer<T>>;
   /** One sample of a metric from /metrics (the line that matches `name{labels}` exactly), or undefined. */
   metric(series: string): Promise<number | undefined>;
   /** SIGTERM, and resolves with the exit code. */
@@ -30,7 +34,17 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     // development, not test: Apollo installs its own signal handlers only outside NODE_ENV=test, where they would interfere with ours.
-    env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', INFERENCE_WORKERS: '1', API_KEYS_FILE: '', AUTH_JWT_SECRET: '', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      INFERENCE_WORKERS: '1',
+      API_KEYS_FILE: '',
+      AUTH_JWT_SECRET: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -41,7 +55,7 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     buffered = lines.pop()!;
     for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => {child.on('exit', (code) => resolve(code))});
   // (expect.poll works only inside a test, and this runs in beforeAll too.)
   for (let waited = 0; !logs.some((l) => String(l.msg).startsWith('ready')); waited += 50) {
     if (child.exitCode !== null) throw new Error(`the gateway exited with code ${child.exitCode}: ${JSON.stringify(logs.slice(-3))}`);
@@ -49,7 +63,7 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
       child.kill('SIGKILL');
       throw new Error('the gateway did not get ready within 60 s');
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => {setTimeout(resolve, 50)});
   }
   const port = Number(new URL(String(logs.find((l) => l.url)!.url)).port);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -71,7 +85,12 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     port,
     logs,
     async gql(query, variables, headers = { 'x-api-key': 'dev-key' }) {
-      const { status, text } = await send('POST', '/graphql', { 'content-type': 'application/json', ...headers }, JSON.stringify({ query, variables }));
+      const { status, text } = await send(
+        'POST',
+        '/graphql',
+        { 'content-type': 'application/json', ...headers },
+        JSON.stringify({ query, variables }),
+      );
       return { status, body: JSON.parse(text) };
     },
     async metric(series) {

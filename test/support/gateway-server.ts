@@ -1,8 +1,9 @@
 /**
  * Starts a real gateway on 127.0.0.1 with a port the OS picks, and speaks HTTP to it.
  */
-import { loadConfig } from '../../src/config/config.js';
+
 import type { Logger } from 'pino';
+import { loadConfig } from '../../src/config/config.js';
 import { createGateway, type Gateway } from '../../src/server/gateway.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -16,14 +17,21 @@ export interface TestServer {
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
   /** POSTs a GraphQL request to /graphql; by default with the development demo key. */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
 /** The development demo key, accepted when no keys file is configured outside production. */
 export const DEMO_KEY: Readonly<Record<string, string>> = { 'x-api-key': 'dev-key' };
 
-export async function startTestServer(env: Record<string, string> = {}, options: { loadModels?: boolean; logger?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { loadModels?: boolean; logger?: Logger } = {},
+): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -48,7 +56,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<never>["body"] };
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<never>['body'] };
     },
     close: () => gateway.close(),
   };

@@ -17,7 +17,10 @@ export const IRIS_ROWS = [
 ] as const;
 
 /** An infer request body for iris's input `features`, flat row-major data. */
-export function irisRequest(rows: readonly (readonly number[])[] = IRIS_ROWS, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function irisRequest(
+  rows: readonly (readonly number[])[] = IRIS_ROWS,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { inputs: [{ name: 'features', shape: [rows.length, 4], datatype: 'FP32', data: rows.flat() }], ...extra };
 }
 

@@ -39,7 +39,10 @@ export interface ProductionGateway {
 }
 
 /** NODE_ENV=production, a keys file holding one key per entry of `scopesById`, and `env` on top. */
-export async function startProductionGateway(scopesById: Record<string, string[]>, env: Record<string, string> = {}): Promise<ProductionGateway> {
+export async function startProductionGateway(
+  scopesById: Record<string, string[]>,
+  env: Record<string, string> = {},
+): Promise<ProductionGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'prod-gateway-'));
   const keys: Record<string, string> = {};
   const records = [];

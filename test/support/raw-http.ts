@@ -23,7 +23,10 @@ export interface RawRequestOptions {
 }
 
 /** One request on a fresh connection; resolves with the answer (the connection is then closed). */
-export function rawRequest(url: string, { method = 'POST', headers = {}, body, holdBody = false }: RawRequestOptions = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  { method = 'POST', headers = {}, body, holdBody = false }: RawRequestOptions = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     // Node sends an array value as repeated header lines, for any header name.
     const request = httpRequest(url, { method, headers: headers as OutgoingHttpHeaders, agent: false }, (response) => {

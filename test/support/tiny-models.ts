@@ -9,7 +9,11 @@ import { GraphBuilder } from '../../scripts/lib/onnx-graph.js';
 export function linearModel(scale = 1): Uint8Array {
   const g = new GraphBuilder('linear');
   g.input('x', 'float32', ['batch', 2]);
-  g.floats('w', [2, 3], [1, 2, 3, 4, 5, 6].map((w) => w * scale));
+  g.floats(
+    'w',
+    [2, 3],
+    [1, 2, 3, 4, 5, 6].map((w) => w * scale),
+  );
   g.op('MatMul', ['x', 'w'], {}, 'y');
   g.output('y', 'float32', ['batch', 3]);
   return g.encode();

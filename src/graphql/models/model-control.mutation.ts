@@ -17,7 +17,9 @@ export class ModelControlResolver {
     description:
       "Reads the model's folder now and applies what changed (new, changed or removed versions, a changed model.json or extra file); also loads a model not loaded yet. What was serving keeps serving until its replacement is loaded, checked and warmed up; a failed load shows in versionDetails. Scope admin; refused with MODEL_CONTROL_DISABLED when MODEL_CONTROL=none.",
   })
-  async loadModel(@Arg('name', () => String, { description: 'Model name: its folder in the repository.' }) name: string): Promise<ModelInfo> {
+  async loadModel(
+    @Arg('name', () => String, { description: 'Model name: its folder in the repository.' }) name: string,
+  ): Promise<ModelInfo> {
     return toModelInfo(await this.lifecycle.loadModel(name), this.registry.counters());
   }
 

@@ -28,7 +28,9 @@ export function toModelInfo(info: RegistryModelInfo, counters: Readonly<Record<s
     }),
     features: manifest?.features ?? null,
     labels: manifest?.labels ?? null,
-    inputs: manifest?.inputs.map((spec) => ({ name: spec.name, type: spec.type, shape: spec.shape.map(String), role: spec.role ?? null })) ?? null,
+    inputs:
+      manifest?.inputs.map((spec) => ({ name: spec.name, type: spec.type, shape: spec.shape.map(String), role: spec.role ?? null })) ??
+      null,
     outputs: manifest?.outputs.map((spec) => ({ name: spec.name, kind: spec.kind, role: spec.role ?? null })) ?? null,
     batching: manifest
       ? {

@@ -11,7 +11,9 @@ export class TensorInfo {
   @Field(() => String, { description: 'Element type: float32, int32 or int64.' })
   type!: string;
 
-  @Field(() => [String], { description: 'Shape with the batch dimension first: numbers for fixed sizes, names for dynamic ones, e.g. ["batch", "4"].' })
+  @Field(() => [String], {
+    description: 'Shape with the batch dimension first: numbers for fixed sizes, names for dynamic ones, e.g. ["batch", "4"].',
+  })
   shape!: string[];
 
   @Field(() => String, { nullable: true, description: 'What the tensor carries, for models with several (e.g. "tokens", "weights").' })
@@ -55,7 +57,8 @@ export class ModelVersionInfo {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Why the version failed to load; on a READY version, why the latest change to its files was refused (the previous files still serve).',
+    description:
+      'Why the version failed to load; on a READY version, why the latest change to its files was refused (the previous files still serve).',
   })
   error!: string | null;
 
@@ -78,19 +81,27 @@ export class ModelInfo {
   name!: string;
 
   @Field(() => String, {
-    description: 'tabular-classification, tabular-regression, tensor-classification, tensor-regression, recommendation, text-classification, or unknown when the manifest could not be read.',
+    description:
+      'tabular-classification, tabular-regression, tensor-classification, tensor-regression, recommendation, text-classification, or unknown when the manifest could not be read.',
   })
   task!: string;
 
-  @Field(() => String, { nullable: true, description: "What the model predicts, in what units, trained on what: the manifest's description." })
+  @Field(() => String, {
+    nullable: true,
+    description: "What the model predicts, in what units, trained on what: the manifest's description.",
+  })
   description!: string | null;
 
   @Field(() => String, {
-    description: 'READY, DEGRADED (some versions failed, or a change was refused), FAILED, LOADING, or UNLOADED (only in what unloadModel answers).',
+    description:
+      'READY, DEGRADED (some versions failed, or a change was refused), FAILED, LOADING, or UNLOADED (only in what unloadModel answers).',
   })
   status!: string;
 
-  @Field(() => String, { nullable: true, description: 'Why the model (or its first failed version) could not load: model, file and field.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the model (or its first failed version) could not load: model, file and field.',
+  })
   error!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Stable reason code of `error`, e.g. MANIFEST_INVALID or ONNX_LOAD_FAILED.' })
@@ -111,7 +122,10 @@ export class ModelInfo {
   @Field(() => [String], { nullable: true, description: 'Classifiers: the labels, in output order.' })
   labels!: string[] | null;
 
-  @Field(() => [TensorInfo], { nullable: true, description: 'The ONNX inputs the model is fed, from the manifest (checked against the graph).' })
+  @Field(() => [TensorInfo], {
+    nullable: true,
+    description: 'The ONNX inputs the model is fed, from the manifest (checked against the graph).',
+  })
   inputs!: TensorInfo[] | null;
 
   @Field(() => [OutputInfo], { nullable: true, description: 'The ONNX outputs the answer is read from.' })

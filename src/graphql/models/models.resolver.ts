@@ -1,6 +1,6 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { canCallModel } from '../../auth/model-access.js';
-import type { ModelInfo as RegistryModelInfo, ModelRegistry } from '../../models/registry.js';
+import type { ModelRegistry, ModelInfo as RegistryModelInfo } from '../../models/registry.js';
 import type { GatewayContext } from '../context.js';
 import { toModelInfo } from './model-info.mapper.js';
 import { ModelInfo } from './model-info.type.js';
@@ -21,7 +21,10 @@ export class ModelsResolver {
       .map((info) => toModelInfo(info, counters));
   }
 
-  @Query(() => ModelInfo, { nullable: true, description: 'One model by name; null when there is no such model or this caller may not call it.' })
+  @Query(() => ModelInfo, {
+    nullable: true,
+    description: 'One model by name; null when there is no such model or this caller may not call it.',
+  })
   model(@Arg('name', () => String, { description: 'Model name.' }) name: string, @Ctx() context: GatewayContext): ModelInfo | null {
     const info = this.registry.info(name);
     return info && visibleTo(context, info) ? toModelInfo(info, this.registry.counters()) : null;

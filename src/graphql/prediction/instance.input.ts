@@ -1,7 +1,10 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, InputType, Int } from 'type-graphql';
 
-@InputType({ description: 'One instance to predict: `features` for tabular models, or `tensor` (with `shape`) for tensor models; exactly one of the two.' })
+@InputType({
+  description:
+    'One instance to predict: `features` for tabular models, or `tensor` (with `shape`) for tensor models; exactly one of the two.',
+})
 export class InstanceInput {
   @Field(() => GraphQLJSONObject, {
     nullable: true,

@@ -17,7 +17,9 @@ export class PredictionResolver {
   })
   async predict(
     @Arg('model', () => String, { description: 'Model name, as listed by `models`.' }) model: string,
-    @Arg('version', () => Int, { nullable: true, description: 'Pin a version; the default is the highest ready one.' }) version: number | null,
+    @Arg('version', () => Int, { nullable: true, description: 'Pin a version; the default is the highest ready one.' }) version:
+      | number
+      | null,
     @Arg('instances', () => [InstanceInput], { description: 'The instances to predict, in order.' }) instances: readonly PlainInstance[],
     @Ctx() context: GatewayContext,
   ): Promise<Prediction[]> {
@@ -37,7 +39,10 @@ export class PredictionResolver {
 export function resolvePredictWithPlainArguments(schema: GraphQLSchema, resolver: PredictionResolver): void {
   const field = schema.getQueryType()?.getFields().predict;
   if (!field) throw new Error('the schema must have Query.predict, but it does not');
-  const resolve: GraphQLFieldResolver<unknown, GatewayContext, { model: string; version?: number | null; instances: readonly PlainInstance[] }> = (_root, args, context) =>
-    resolver.predict(args.model, args.version as number | null, args.instances, context);
+  const resolve: GraphQLFieldResolver<
+    unknown,
+    GatewayContext,
+    { model: string; version?: number | null; instances: readonly PlainInstance[] }
+  > = (_root, args, context) => resolver.predict(args.model, args.version as number | null, args.instances, context);
   field.resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
 }

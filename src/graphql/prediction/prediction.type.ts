@@ -25,7 +25,10 @@ export class Prediction {
   @Field(() => Float, { nullable: true, description: 'Classifiers: the probability of `label`.' })
   score!: number | null;
 
-  @Field(() => [ClassProbability], { nullable: true, description: "Classifiers: every label's probability, in the manifest's label order." })
+  @Field(() => [ClassProbability], {
+    nullable: true,
+    description: "Classifiers: every label's probability, in the manifest's label order.",
+  })
   probabilities!: ClassProbability[] | null;
 
   @Field(() => [Float], {

@@ -5,11 +5,11 @@
  * hook, budgets gaining refunds or a shared store).
  */
 import type { FastifyRequest } from 'fastify';
-import { credentialHeadersOf, type Authenticator } from '../../auth/authenticator.js';
+import { type Authenticator, credentialHeadersOf } from '../../auth/authenticator.js';
 import { canCallModel, modelScopes } from '../../auth/model-access.js';
 import { isAuthenticated, type Principal } from '../../auth/principal.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { overBudgetError, type ItemRateLimiter } from '../../limits/rate-limiter.js';
+import { type ItemRateLimiter, overBudgetError } from '../../limits/rate-limiter.js';
 import type { ModelRegistry } from '../../models/registry.js';
 
 export interface ProtocolAccessOptions {
@@ -49,7 +49,11 @@ export function createProtocolAccess(options: ProtocolAccessOptions): ProtocolAc
       const { scopes } = modelScopes(model, manifest);
       const needed = scopes.map((scope) => `"${scope}"`).join(' or ');
       if (!isAuthenticated(principal)) {
-        throw new GatewayError('UNAUTHENTICATED', `model "${model}" needs credentials with scope ${needed}: send an API key (x-api-key) or a bearer token`, { scopes });
+        throw new GatewayError(
+          'UNAUTHENTICATED',
+          `model "${model}" needs credentials with scope ${needed}: send an API key (x-api-key) or a bearer token`,
+          { scopes },
+        );
       }
       throw new GatewayError('FORBIDDEN', `model "${model}" needs scope ${needed}, which this caller does not have`, { scopes });
     },

@@ -23,7 +23,8 @@ export function acceptJsonBodies(app: FastifyInstance, { bodyLimit }: { bodyLimi
     } catch {
       return done(new GatewayError('BAD_REQUEST', 'the request body must be valid UTF-8'), undefined);
     }
-    if (text.trim() === '') return done(new GatewayError('BAD_REQUEST', 'the request body must be a JSON inference request object, but it is empty'), undefined);
+    if (text.trim() === '')
+      return done(new GatewayError('BAD_REQUEST', 'the request body must be a JSON inference request object, but it is empty'), undefined);
     parseJson(request, text, (error, value) => {
       if (error) return done(new GatewayError('BAD_REQUEST', `the request body must be valid JSON: ${error.message}`), undefined);
       done(null, value);
@@ -31,7 +32,10 @@ export function acceptJsonBodies(app: FastifyInstance, { bodyLimit }: { bodyLimi
   });
   app.addHook('preParsing', async (request) => {
     if (request.headers[BINARY_EXTENSION_HEADER] !== undefined) {
-      throw new GatewayError('BAD_REQUEST', 'the request body must be JSON only: the binary tensor data extension (Inference-Header-Content-Length) is not supported');
+      throw new GatewayError(
+        'BAD_REQUEST',
+        'the request body must be JSON only: the binary tensor data extension (Inference-Header-Content-Length) is not supported',
+      );
     }
   });
 }

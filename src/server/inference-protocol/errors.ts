@@ -20,7 +20,11 @@ const MASKED = 'Unexpected error; the request id identifies it in the server log
 export function renderProtocolError(error: unknown, bodyLimit: number): ProtocolError {
   if (isGatewayError(error)) {
     const retryAfter = error.code === 'RATE_LIMITED' ? error.details.retryAfter : undefined;
-    return { status: error.httpStatus, headers: retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }, body: { error: error.message, code: error.code } };
+    return {
+      status: error.httpStatus,
+      headers: retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) },
+      body: { error: error.message, code: error.code },
+    };
   }
   if (error instanceof RequestRefusal || isFastifyError(error)) {
     const { status, code, message } = describeHttpError(error, bodyLimit);

@@ -9,7 +9,7 @@
  * - `data` is row-major, flat or nested exactly as the shape (`[[1, 2], [3, 4]]` for [2, 2]).
  * - `parameters` (request, input and output level) are accepted and ignored; so are unknown keys.
  */
-import { GatewayError, describeValue } from '../../errors/gateway-error.js';
+import { describeValue, GatewayError } from '../../errors/gateway-error.js';
 import type { ModelManifest } from '../../models/manifest.js';
 import { elementCount, type ItemFeeds } from '../../runtime/tensor.js';
 import { acceptedDatatypes, decodeElements } from './tensors.js';
@@ -31,9 +31,16 @@ export interface ParsedInferRequest {
 
 type Json = Record<string, unknown>;
 
-export function parseInferRequest(body: unknown, model: { readonly name: string; readonly manifest: ModelManifest }, limits: InferRequestLimits): ParsedInferRequest {
+export function parseInferRequest(
+  body: unknown,
+  model: { readonly name: string; readonly manifest: ModelManifest },
+  limits: InferRequestLimits,
+): ParsedInferRequest {
   if (!isObject(body)) {
-    throw new GatewayError('BAD_REQUEST', `the request body must be a JSON inference request object with inputs, but got ${describeValue(body)}`);
+    throw new GatewayError(
+      'BAD_REQUEST',
+      `the request body must be a JSON inference request object with inputs, but got ${describeValue(body)}`,
+    );
   }
   if (body.id !== undefined && typeof body.id !== 'string') throw refuse('id', 'must be a string', body.id);
   const spec = model.manifest.inputs[0];
@@ -48,7 +55,11 @@ export function parseInferRequest(body: unknown, model: { readonly name: string;
   const shape = readShape(input.shape, spec.shape, limits, 'inputs[0].shape');
   const accepted = acceptedDatatypes(spec.type);
   if (typeof input.datatype !== 'string' || !accepted.includes(input.datatype)) {
-    throw refuse('inputs[0].datatype', `must be ${accepted.join(', ')} for input "${spec.name}" of model "${model.name}" (${spec.type})`, input.datatype);
+    throw refuse(
+      'inputs[0].datatype',
+      `must be ${accepted.join(', ')} for input "${spec.name}" of model "${model.name}" (${spec.type})`,
+      input.datatype,
+    );
   }
   const values = flatten(input.data, shape, 'inputs[0].data');
   const data = decodeElements(values, input.datatype, spec.type, 'inputs[0].data');
@@ -69,14 +80,16 @@ function readShape(given: unknown, declared: readonly (number | string)[], limit
   if (!Array.isArray(given)) throw refuse(path, `must be a list of ${declared.length} integers ${expected}`, given);
   if (given.length !== declared.length) throw refuse(path, `must have ${declared.length} dimensions ${expected}`, given.length);
   given.forEach((dim: unknown, d) => {
-    if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) throw refuse(`${path}[${d}]`, 'must be a non-negative integer', dim);
+    if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0)
+      throw refuse(`${path}[${d}]`, 'must be a non-negative integer', dim);
   });
   const shape = given as number[];
   if (shape[0] < 1) throw refuse(`${path}[0]`, 'must be at least 1 row', shape[0]);
   if (shape[0] > limits.maxRows) throw refuse(`${path}[0]`, `must be at most ${limits.maxRows} rows`, shape[0]);
   for (let d = 1; d < declared.length; d += 1) {
     const want = declared[d];
-    if (typeof want === 'number' && shape[d] !== want) throw refuse(`${path}[${d}]`, `must be ${want}, as the model's shape ${expected} says`, shape[d]);
+    if (typeof want === 'number' && shape[d] !== want)
+      throw refuse(`${path}[${d}]`, `must be ${want}, as the model's shape ${expected} says`, shape[d]);
     if (shape[d] < 1) throw refuse(`${path}[${d}]`, 'must be a positive integer', shape[d]);
   }
   return shape;

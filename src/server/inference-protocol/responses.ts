@@ -44,7 +44,11 @@ export function modelMetadata(info: ModelInfo, serving: ServingModel, versionAsk
     name: info.name,
     versions: versionAsked ? [String(serving.version)] : ready,
     platform: PLATFORM,
-    inputs: serving.manifest.inputs.map((spec) => ({ name: spec.name, datatype: datatypeOf(spec.type), shape: dynamicAsMinusOne(spec.shape) })),
+    inputs: serving.manifest.inputs.map((spec) => ({
+      name: spec.name,
+      datatype: datatypeOf(spec.type),
+      shape: dynamicAsMinusOne(spec.shape),
+    })),
     outputs: serving.manifest.outputs.map((spec) => {
       const meta = graph?.outputs.find((output) => output.name === spec.name);
       const shape = meta && meta.shape.length > 0 ? meta.shape : (spec.shape ?? ['batch']);
@@ -54,7 +58,12 @@ export function modelMetadata(info: ModelInfo, serving: ServingModel, versionAsk
 }
 
 /** The rows' outputs stacked back into one tensor per requested output, batch dimension first. */
-export function inferResponse(serving: ServingModel, rows: readonly ItemOutputs[], outputs: readonly string[], id: string | undefined): InferResponse {
+export function inferResponse(
+  serving: ServingModel,
+  rows: readonly ItemOutputs[],
+  outputs: readonly string[],
+  id: string | undefined,
+): InferResponse {
   return {
     model_name: serving.name,
     model_version: String(serving.version),
@@ -66,7 +75,10 @@ export function inferResponse(serving: ServingModel, rows: readonly ItemOutputs[
         const tensor = row[name];
         // Rows of one request may come from different runs; a model whose output size varied between them cannot be stacked.
         if (tensor.dims.join() !== first.dims.join()) {
-          throw new GatewayError('INFERENCE_FAILED', `model "${serving.name}" output "${name}" must have one shape for every row, but got [${first.dims.join(', ')}] and [${tensor.dims.join(', ')}]`);
+          throw new GatewayError(
+            'INFERENCE_FAILED',
+            `model "${serving.name}" output "${name}" must have one shape for every row, but got [${first.dims.join(', ')}] and [${tensor.dims.join(', ')}]`,
+          );
         }
         for (const value of encodeElements(tensor.data)) data.push(value);
       }

@@ -46,10 +46,14 @@ export const inferenceProtocolRoutes: FastifyPluginAsync<InferenceProtocolOption
     const { status, headers, body } = renderProtocolError(error, options.bodyLimit);
     metrics.errors.inc({ code: body.code });
     request.facts?.errorCodes.push(body.code);
-    if (status >= 500 && body.code === 'INTERNAL_SERVER_ERROR') request.log.error({ err: error }, 'unexpected error on an inference protocol route');
+    if (status >= 500 && body.code === 'INTERNAL_SERVER_ERROR')
+      request.log.error({ err: error }, 'unexpected error on an inference protocol route');
     // Exactly `application/json` (KServe's client reads `error` only from that type); a Buffer keeps
     // Fastify from appending `; charset=utf-8`.
-    return reply.code(status).headers({ ...headers, 'content-type': 'application/json' }).send(Buffer.from(JSON.stringify(body)));
+    return reply
+      .code(status)
+      .headers({ ...headers, 'content-type': 'application/json' })
+      .send(Buffer.from(JSON.stringify(body)));
   });
 
   app.get('/', async () => SERVER);
@@ -61,14 +65,19 @@ export const inferenceProtocolRoutes: FastifyPluginAsync<InferenceProtocolOption
   });
 
   // Encapsulated with the model routes only: health and server metadata stay open and cheap.
-  const guarded = { onRequest: options.beforeBody?.onRequest ?? [], ...(options.beforeBody?.preParsing ? { preParsing: options.beforeBody.preParsing } : {}) };
+  const guarded = {
+    onRequest: options.beforeBody?.onRequest ?? [],
+    ...(options.beforeBody?.preParsing ? { preParsing: options.beforeBody.preParsing } : {}),
+  };
   for (const prefix of ['/models/:name', '/models/:name/versions/:version']) {
     app.get(prefix, guarded, async (request) => service.metadata(await access.authenticateRequest(request), pathOf(request)));
     app.get(`${prefix}/ready`, guarded, async (request) => {
       const serving = service.resolve(await access.authenticateRequest(request), pathOf(request));
       return { name: serving.name, ready: true };
     });
-    app.post(`${prefix}/infer`, guarded, async (request) => service.infer(await access.authenticateRequest(request), pathOf(request), request.body, request.facts));
+    app.post(`${prefix}/infer`, guarded, async (request) =>
+      service.infer(await access.authenticateRequest(request), pathOf(request), request.body, request.facts),
+    );
   }
 };
 

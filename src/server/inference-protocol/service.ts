@@ -6,14 +6,14 @@
  * pre- and post-processing.
  */
 import type { Principal } from '../../auth/principal.js';
-import { GatewayError, badInput } from '../../errors/gateway-error.js';
-import { MODEL_NAME, VERSION_FOLDER } from '../../models/repository.js';
+import { badInput, GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRegistry, ServingModel } from '../../models/registry.js';
+import { MODEL_NAME, VERSION_FOLDER } from '../../models/repository.js';
 import type { RequestFacts } from '../../observability/request-facts.js';
 import { isPredictTask } from '../../tasks/predict/predict-codec.js';
 import type { ProtocolAccess } from './access.js';
-import { parseInferRequest, type InferRequestLimits } from './infer-request.js';
-import { inferResponse, modelMetadata, type InferResponse, type ModelMetadataResponse } from './responses.js';
+import { type InferRequestLimits, parseInferRequest } from './infer-request.js';
+import { type InferResponse, inferResponse, type ModelMetadataResponse, modelMetadata } from './responses.js';
 
 /** The URL's `{name}` and optional `{version}`, as sent. */
 export interface ModelPath {
@@ -36,7 +36,11 @@ export class InferenceProtocolService {
     const serving = this.registry.resolve(name, version);
     const { task } = serving.manifest;
     if (!isPredictTask(task)) {
-      throw new GatewayError('BAD_USER_INPUT', `model: "${name}" is a ${task} model, which the inference protocol does not serve (its GraphQL field does)`, { path: 'model' });
+      throw new GatewayError(
+        'BAD_USER_INPUT',
+        `model: "${name}" is a ${task} model, which the inference protocol does not serve (its GraphQL field does)`,
+        { path: 'model' },
+      );
     }
     return serving;
   }
@@ -59,7 +63,8 @@ export class InferenceProtocolService {
 }
 
 function readModelName(name: string): string {
-  if (!MODEL_NAME.test(name)) throw badInput('model', 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit', name);
+  if (!MODEL_NAME.test(name))
+    throw badInput('model', 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit', name);
   return name;
 }
 

@@ -3,7 +3,14 @@ import { acceptedDatatypes, datatypeOf, decodeElements, encodeElements } from '.
 
 describe('v2 datatypes and element decoding', () => {
   it('names onnxruntime element types as the spec does', () => {
-    expect(['float32', 'int32', 'int64', 'float64', 'bool', 'string'].map(datatypeOf)).toEqual(['FP32', 'INT32', 'INT64', 'FP64', 'BOOL', 'BYTES']);
+    expect(['float32', 'int32', 'int64', 'float64', 'bool', 'string'].map(datatypeOf)).toEqual([
+      'FP32',
+      'INT32',
+      'INT64',
+      'FP64',
+      'BOOL',
+      'BYTES',
+    ]);
   });
 
   it('lets each element type decide what it accepts, its own datatype first', () => {
@@ -22,15 +29,23 @@ describe('v2 datatypes and element decoding', () => {
 
   it('decodes INT32 and INT64 into integer inputs, within their ranges', () => {
     expect(decodeElements([2 ** 31 - 1, -(2 ** 31)], 'INT32', 'int32', 'data')).toEqual(new Int32Array([2 ** 31 - 1, -(2 ** 31)]));
-    expect(() => decodeElements([2 ** 31], 'INT32', 'int32', 'data')).toThrow('data[0]: must be an integer from -2147483648 to 2147483647 (INT32), but got 2147483648');
+    expect(() => decodeElements([2 ** 31], 'INT32', 'int32', 'data')).toThrow(
+      'data[0]: must be an integer from -2147483648 to 2147483647 (INT32), but got 2147483648',
+    );
     const int64 = decodeElements([Number.MAX_SAFE_INTEGER, -3], 'INT64', 'int64', 'data');
     expect(int64).toEqual(new BigInt64Array([BigInt(Number.MAX_SAFE_INTEGER), -3n]));
-    expect(() => decodeElements([2 ** 53], 'INT64', 'int64', 'data')).toThrow(/^data\[0\]: must be an integer from -9007199254740991 to 9007199254740991/);
+    expect(() => decodeElements([2 ** 53], 'INT64', 'int64', 'data')).toThrow(
+      /^data\[0\]: must be an integer from -9007199254740991 to 9007199254740991/,
+    );
     expect(encodeElements(int64)).toEqual([Number.MAX_SAFE_INTEGER, -3]);
   });
 
   it('refuses non-numbers whatever the datatype, naming the element', () => {
-    expect(() => decodeElements([1, '2'], 'FP32', 'float32', 'inputs[0].data')).toThrow('inputs[0].data[1]: must be a finite number, but got "2"');
-    expect(() => decodeElements([true], 'INT32', 'int32', 'data')).toThrow('data[0]: must be an integer from -2147483648 to 2147483647 (INT32), but got boolean');
+    expect(() => decodeElements([1, '2'], 'FP32', 'float32', 'inputs[0].data')).toThrow(
+      'inputs[0].data[1]: must be a finite number, but got "2"',
+    );
+    expect(() => decodeElements([true], 'INT32', 'int32', 'data')).toThrow(
+      'data[0]: must be an integer from -2147483648 to 2147483647 (INT32), but got boolean',
+    );
   });
 });

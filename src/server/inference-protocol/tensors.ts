@@ -61,7 +61,11 @@ export function decodeElements(values: readonly unknown[], datatype: string, tar
     if (target === 'int64') (out as BigInt64Array)[i] = BigInt(value);
     else {
       if (target === 'float32' && datatype !== 'FP32' && Math.abs(value) > FLOAT32_EXACT_INT) {
-        throw badInput(`${path}[${i}]`, `must be at most ${FLOAT32_EXACT_INT} in magnitude: ${datatype} values become the model's FP32 and must stay exact`, value);
+        throw badInput(
+          `${path}[${i}]`,
+          `must be at most ${FLOAT32_EXACT_INT} in magnitude: ${datatype} values become the model's FP32 and must stay exact`,
+          value,
+        );
       }
       (out as Float32Array | Int32Array)[i] = value;
     }
@@ -86,7 +90,8 @@ function readElement(value: unknown, datatype: string, path: string): number {
       return value as number;
     case 'INT64':
       // JSON numbers beyond 2^53 have already lost precision when parsed.
-      if (!Number.isSafeInteger(value)) throw badInput(path, 'must be an integer from -9007199254740991 to 9007199254740991 (INT64 in JSON)', value);
+      if (!Number.isSafeInteger(value))
+        throw badInput(path, 'must be an integer from -9007199254740991 to 9007199254740991 (INT64 in JSON)', value);
       return value as number;
     default:
       throw badInput(path, 'must be of datatype FP32, INT32 or INT64', datatype);

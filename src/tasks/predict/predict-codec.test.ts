@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifest, type ModelManifest, type ModelManifestInput } from '../../models/manifest.js';
+import { type ModelManifest, type ModelManifestInput, parseManifest } from '../../models/manifest.js';
 import { decodePrediction, encodeInstance, encodeInstances } from './predict-codec.js';
 
 function manifest(input: ModelManifestInput): ModelManifest {
@@ -44,21 +44,33 @@ describe('encodeInstance', () => {
     const feeds = encodeInstance(tensor, 'm', { tensor: [1, 2, 3, 4, 5, 6], shape: [2, 3] }, 'instances[0]');
     expect(feeds.img.dims).toEqual([2, 3]);
     expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2, 3] }, 'instances[0]')).toThrow(
-      'instances[0].shape: must be given: the model\'s instance shape [2, w] has dynamic dimensions',
+      "instances[0].shape: must be given: the model's instance shape [2, w] has dynamic dimensions",
     );
-    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2, 3], shape: [2, 3] }, 'instances[0]')).toThrow('instances[0].tensor: must hold 6 values for shape [2, 3], but got 3');
-    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2], shape: [2, 0] }, 'instances[0]')).toThrow('instances[0].shape[1]: must be a positive integer, but got 0');
-    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2], shape: [1, 2] }, 'instances[0]')).toThrow('instances[0].shape: must be [2, w], but got [1, 2]');
+    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2, 3], shape: [2, 3] }, 'instances[0]')).toThrow(
+      'instances[0].tensor: must hold 6 values for shape [2, 3], but got 3',
+    );
+    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2], shape: [2, 0] }, 'instances[0]')).toThrow(
+      'instances[0].shape[1]: must be a positive integer, but got 0',
+    );
+    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2], shape: [1, 2] }, 'instances[0]')).toThrow(
+      'instances[0].shape: must be [2, w], but got [1, 2]',
+    );
   });
 
   it('names a bad tensor element by index', () => {
-    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2, 'x', 4], shape: [2, 2] }, 'instances[1]')).toThrow('instances[1].tensor[2]: must be a finite number, but got "x"');
+    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2, 'x', 4], shape: [2, 2] }, 'instances[1]')).toThrow(
+      'instances[1].tensor[2]: must be a finite number, but got "x"',
+    );
   });
 });
 
 describe('encodeInstances', () => {
   it('writes every instance into one buffer, each item a view on its row, equal to encoding it alone', () => {
-    const instances = [{ features: { width: 2, height: 1 } }, { features: { height: 3.5, width: -4 } }, { features: { width: 0, height: 1e30 } }];
+    const instances = [
+      { features: { width: 2, height: 1 } },
+      { features: { height: 3.5, width: -4 } },
+      { features: { width: 0, height: 1e30 } },
+    ];
     const items = encodeInstances(tabular, 'm', instances);
     expect(items).toHaveLength(3);
     const buffers = new Set(items.map((item) => item.x.data.buffer));
@@ -73,11 +85,23 @@ describe('encodeInstances', () => {
   // The fast path must refuse exactly what the careful path refuses, with its message.
   it.each<[string, Record<string, unknown>, string]>([
     ['a missing feature', { features: { height: 1 } }, 'instances[1].features.width: must be present'],
-    ['an unknown feature', { features: { height: 1, width: 2, depth: 3 } }, 'instances[1].features.depth: must be one of the features of model "m" (height, width), but got "depth"'],
+    [
+      'an unknown feature',
+      { features: { height: 1, width: 2, depth: 3 } },
+      'instances[1].features.depth: must be one of the features of model "m" (height, width), but got "depth"',
+    ],
     ['a string for a number', { features: { height: 1, width: '2' } }, 'instances[1].features.width: must be a finite number, but got "2"'],
     ['NaN', { features: { height: Number.NaN, width: 2 } }, 'instances[1].features.height: must be a finite number, but got NaN'],
-    ['a float32 overflow', { features: { height: 1, width: 1e39 } }, 'instances[1].features.width: must fit in float32 (|x| <= 3.4e38), but got 1e+39'],
-    ['features and tensor', { features: { height: 1, width: 2 }, tensor: [1, 2] }, 'instances[1]: must have exactly one of features or tensor, but got both'],
+    [
+      'a float32 overflow',
+      { features: { height: 1, width: 1e39 } },
+      'instances[1].features.width: must fit in float32 (|x| <= 3.4e38), but got 1e+39',
+    ],
+    [
+      'features and tensor',
+      { features: { height: 1, width: 2 }, tensor: [1, 2] },
+      'instances[1]: must have exactly one of features or tensor, but got both',
+    ],
     ['a shape', { features: { height: 1, width: 2 }, shape: [2] }, 'instances[1].shape: must not be used with tabular model "m"'],
     ['neither', {}, 'instances[1]: must have exactly one of features or tensor, but got neither'],
   ])('refuses an instance with %s, naming it', (_name, instance, message) => {
@@ -85,8 +109,14 @@ describe('encodeInstances', () => {
   });
 
   it('encodes tensor instances one by one, with their own shapes', () => {
-    const items = encodeInstances(tensor, 'm', [{ tensor: [1, 2, 3, 4], shape: [2, 2] }, { tensor: [1, 2, 3, 4, 5, 6], shape: [2, 3] }]);
-    expect(items.map((item) => item.img.dims)).toEqual([[2, 2], [2, 3]]);
+    const items = encodeInstances(tensor, 'm', [
+      { tensor: [1, 2, 3, 4], shape: [2, 2] },
+      { tensor: [1, 2, 3, 4, 5, 6], shape: [2, 3] },
+    ]);
+    expect(items.map((item) => item.img.dims)).toEqual([
+      [2, 2],
+      [2, 3],
+    ]);
   });
 });
 
@@ -111,6 +141,10 @@ describe('decodePrediction', () => {
   });
 
   it('gives a regressor its single value', () => {
-    expect(decodePrediction(tensor, 'm', 1, { v: { type: 'float32', dims: [1], data: new Float32Array([2.5]) } })).toMatchObject({ value: 2.5, values: [2.5], label: null });
+    expect(decodePrediction(tensor, 'm', 1, { v: { type: 'float32', dims: [1], data: new Float32Array([2.5]) } })).toMatchObject({
+      value: 2.5,
+      values: [2.5],
+      label: null,
+    });
   });
 });

@@ -2,10 +2,10 @@
  * The predict task's plain code: validates one instance against a tabular or tensor model's manifest
  * and encodes it as one item's feeds; decodes one item's output into a prediction.
  */
-import { MAX_ECHOED_NAME_CHARACTERS, badInput, describeValue, pathSegment } from '../../errors/gateway-error.js';
+import { badInput, describeValue, MAX_ECHOED_NAME_CHARACTERS, pathSegment } from '../../errors/gateway-error.js';
 import type { ModelManifest, Task } from '../../models/manifest.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../../runtime/tensor.js';
-import { argmax, softmax, type ClassProbability } from '../shared/classification.js';
+import { argmax, type ClassProbability, softmax } from '../shared/classification.js';
 
 /** One instance as a client sends it: named features (tabular) or a flat tensor with its shape. */
 export interface InstanceInput {
@@ -29,7 +29,12 @@ export interface PredictionResult {
   readonly values: number[];
 }
 
-export const PREDICT_TASKS: readonly Task[] = ['tabular-classification', 'tabular-regression', 'tensor-classification', 'tensor-regression'];
+export const PREDICT_TASKS: readonly Task[] = [
+  'tabular-classification',
+  'tabular-regression',
+  'tensor-classification',
+  'tensor-regression',
+];
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 export function isPredictTask(task: Task): boolean {
@@ -75,11 +80,26 @@ export function encodeInstance(manifest: ModelManifest, model: string, instance:
   const input = manifest.inputs[0];
   const isTabular = manifest.task.startsWith('tabular');
   if (isTabular) {
-    if (!hasFeatures) throw badInput(`${path}.tensor`, `must not be used with tabular model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send features by name (${manifest.features!.join(', ')})`);
-    if (instance.shape !== undefined && instance.shape !== null) throw badInput(`${path}.shape`, `must not be used with tabular model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}`);
-    return { [input.name]: { type: 'float32', dims: [manifest.features!.length], data: encodeFeatures(manifest.features!, model, instance.features!, `${path}.features`) } };
+    if (!hasFeatures)
+      throw badInput(
+        `${path}.tensor`,
+        `must not be used with tabular model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send features by name (${manifest.features!.join(', ')})`,
+      );
+    if (instance.shape !== undefined && instance.shape !== null)
+      throw badInput(`${path}.shape`, `must not be used with tabular model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}`);
+    return {
+      [input.name]: {
+        type: 'float32',
+        dims: [manifest.features!.length],
+        data: encodeFeatures(manifest.features!, model, instance.features!, `${path}.features`),
+      },
+    };
   }
-  if (!hasTensor) throw badInput(`${path}.features`, `must not be used with tensor model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send tensor (and shape)`);
+  if (!hasTensor)
+    throw badInput(
+      `${path}.features`,
+      `must not be used with tensor model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send tensor (and shape)`,
+    );
   const dims = resolveShape(input.shape.slice(1), instance.shape, `${path}.shape`);
   const data = encodeTensor(instance.tensor!, elementCount(dims), dims, `${path}.tensor`);
   return { [input.name]: { type: 'float32', dims, data } };
@@ -186,7 +206,8 @@ function bestOfSoftmax(row: Float32Array): [number, number] {
 function writeFeatures(names: readonly string[], instance: InstanceInput, target: Float32Array, offset: number): boolean {
   const features = instance.features;
   if (features === undefined || features === null || typeof features !== 'object' || Array.isArray(features)) return false;
-  if ((instance.tensor !== undefined && instance.tensor !== null) || (instance.shape !== undefined && instance.shape !== null)) return false;
+  if ((instance.tensor !== undefined && instance.tensor !== null) || (instance.shape !== undefined && instance.shape !== null))
+    return false;
   for (let i = 0; i < names.length; i += 1) {
     const value = features[names[i]];
     if (typeof value !== 'number' || !(Math.abs(value) <= FLOAT32_MAX)) return false;
@@ -197,10 +218,16 @@ function writeFeatures(names: readonly string[], instance: InstanceInput, target
 
 // Features by name, in the manifest's order; every one present, no unknown ones, each a finite float32.
 function encodeFeatures(names: readonly string[], model: string, features: Readonly<Record<string, unknown>>, path: string): Float32Array {
-  if (typeof features !== 'object' || Array.isArray(features)) throw badInput(path, 'must be an object of feature names to numbers', features);
+  if (typeof features !== 'object' || Array.isArray(features))
+    throw badInput(path, 'must be an object of feature names to numbers', features);
   const known = new Set(names);
   for (const key of Object.keys(features)) {
-    if (!known.has(key)) throw badInput(`${path}${pathSegment(key)}`, `must be one of the features of model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)} (${names.join(', ')})`, key);
+    if (!known.has(key))
+      throw badInput(
+        `${path}${pathSegment(key)}`,
+        `must be one of the features of model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)} (${names.join(', ')})`,
+        key,
+      );
   }
   const row = new Float32Array(names.length);
   names.forEach((name, i) => {
@@ -222,7 +249,8 @@ function resolveShape(declared: readonly (number | string)[], given: readonly un
   if (given.length !== declared.length) throw mismatch();
   return declared.map((d, i) => {
     const value = given[i];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw badInput(`${path}[${i}]`, 'must be a positive integer', value);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      throw badInput(`${path}[${i}]`, 'must be a positive integer', value);
     if (typeof d === 'number' && value !== d) throw mismatch();
     return value;
   });

@@ -4,10 +4,10 @@
  * before anything is queued), the caller infers the items on the model (through a DataLoader), and
  * `decode` turns each item's outputs into a prediction.
  */
-import { GatewayError, MAX_ECHOED_NAME_CHARACTERS, badInput, describeValue } from '../../errors/gateway-error.js';
+import { badInput, describeValue, GatewayError, MAX_ECHOED_NAME_CHARACTERS } from '../../errors/gateway-error.js';
 import type { ModelRegistry, ServingModel } from '../../models/registry.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
-import { decodePrediction, encodeInstances, isPredictTask, type InstanceInput, type PredictionResult } from './predict-codec.js';
+import { decodePrediction, encodeInstances, type InstanceInput, isPredictTask, type PredictionResult } from './predict-codec.js';
 
 export interface PredictLimits {
   /** Instances one call may carry. @default 1024 */
@@ -33,7 +33,11 @@ export class PredictService {
     }
     const serving = this.registry.resolve(model, version);
     if (!isPredictTask(serving.manifest.task)) {
-      throw new GatewayError('BAD_USER_INPUT', `model: ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)} is a ${serving.manifest.task} model, which predict does not serve`, { path: 'model' });
+      throw new GatewayError(
+        'BAD_USER_INPUT',
+        `model: ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)} is a ${serving.manifest.task} model, which predict does not serve`,
+        { path: 'model' },
+      );
     }
     return { serving, items: encodeInstances(serving.manifest, model, instances) };
   }

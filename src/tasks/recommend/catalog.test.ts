@@ -139,7 +139,13 @@ describe('MovieCatalog.page (cursor pagination)', () => {
 
   it('rejects a forged, foreign or malformed cursor and a page size outside 1..50 with BAD_USER_INPUT', () => {
     const horrorOnly = catalog.page({ first: 1, genre: 'horror' }).edges[0].cursor;
-    for (const after of ['nope', '', Buffer.from('movie:m404').toString('base64url'), 'x'.repeat(5000), catalog.page({ first: 1, genre: 'romance' }).edges[0].cursor]) {
+    for (const after of [
+      'nope',
+      '',
+      Buffer.from('movie:m404').toString('base64url'),
+      'x'.repeat(5000),
+      catalog.page({ first: 1, genre: 'romance' }).edges[0].cursor,
+    ]) {
       let thrown: unknown;
       try {
         catalog.page({ first: 2, after, genre: 'horror' });
@@ -162,13 +168,37 @@ describe('MovieCatalog validation', () => {
     ['a non-object', ['x'], 'catalog f.json: (root): must be a JSON object with a "movies" array, but got an array of 1'],
     ['no movies', {}, 'catalog f.json: movies: must be an array of movies, but got nothing'],
     ['an empty list', { movies: [] }, 'catalog f.json: movies: must be an array of at least one movie, but got an array of 0'],
-    ['a missing id', { movies: [valid, { ...valid, id: undefined }] }, 'catalog f.json: movies[1].id: must be a non-empty string, but got nothing'],
+    [
+      'a missing id',
+      { movies: [valid, { ...valid, id: undefined }] },
+      'catalog f.json: movies[1].id: must be a non-empty string, but got nothing',
+    ],
     ['an empty title', { movies: [{ ...valid, title: '' }] }, 'catalog f.json: movies[0].title: must be a non-empty string, but got ""'],
-    ['a fractional year', { movies: [{ ...valid, year: 1999.5 }] }, 'catalog f.json: movies[0].year: must be an integer year or null, but got 1999.5'],
-    ['a year as text', { movies: [{ ...valid, year: '1999' }] }, 'catalog f.json: movies[0].year: must be an integer year or null, but got "1999"'],
-    ['no genres', { movies: [{ ...valid, genres: [] }] }, 'catalog f.json: movies[0].genres: must be an array of at least one genre, but got an array of 0'],
-    ['a non-string genre', { movies: [{ ...valid, genres: ['Drama', 7] }] }, 'catalog f.json: movies[0].genres[1]: must be a non-empty string, but got 7'],
-    ['a repeated id', { movies: [valid, { ...valid, id: 'b' }, valid] }, 'catalog f.json: movies[2].id: must be unique, but "a" is also movies[0].id'],
+    [
+      'a fractional year',
+      { movies: [{ ...valid, year: 1999.5 }] },
+      'catalog f.json: movies[0].year: must be an integer year or null, but got 1999.5',
+    ],
+    [
+      'a year as text',
+      { movies: [{ ...valid, year: '1999' }] },
+      'catalog f.json: movies[0].year: must be an integer year or null, but got "1999"',
+    ],
+    [
+      'no genres',
+      { movies: [{ ...valid, genres: [] }] },
+      'catalog f.json: movies[0].genres: must be an array of at least one genre, but got an array of 0',
+    ],
+    [
+      'a non-string genre',
+      { movies: [{ ...valid, genres: ['Drama', 7] }] },
+      'catalog f.json: movies[0].genres[1]: must be a non-empty string, but got 7',
+    ],
+    [
+      'a repeated id',
+      { movies: [valid, { ...valid, id: 'b' }, valid] },
+      'catalog f.json: movies[2].id: must be unique, but "a" is also movies[0].id',
+    ],
   ];
   it.each(cases)('names the file and the field for %s', (_, json, message) => {
     expect(() => new MovieCatalog(json, 'f.json')).toThrow(message);
@@ -194,6 +224,8 @@ describe('loadMovieCatalog', () => {
     const broken = file('broken.json', '{"movies": [');
     expect(() => loadMovieCatalog(broken)).toThrow(`catalog ${broken}: must be valid JSON`);
     const invalid = file('invalid.json', JSON.stringify({ movies: [{ id: 'a', title: 'T', year: 2000, genres: 'Drama' }] }));
-    expect(() => loadMovieCatalog(invalid)).toThrow(`catalog ${invalid}: movies[0].genres: must be an array of genre names, but got "Drama"`);
+    expect(() => loadMovieCatalog(invalid)).toThrow(
+      `catalog ${invalid}: movies[0].genres: must be an array of genre names, but got "Drama"`,
+    );
   });
 });

@@ -63,7 +63,12 @@ const must = (what: string) => ({ error: (issue: { input?: unknown }) => `must b
 const MovieEntry = z.object({
   id: z.string(must('a non-empty string')).min(1, must('a non-empty string')),
   title: z.string(must('a non-empty string')).min(1, must('a non-empty string')),
-  year: z.number(must('an integer year or null')).int(must('an integer year or null')).min(1800, must('a year from 1800 to 2200')).max(2200, must('a year from 1800 to 2200')).nullable(),
+  year: z
+    .number(must('an integer year or null'))
+    .int(must('an integer year or null'))
+    .min(1800, must('a year from 1800 to 2200'))
+    .max(2200, must('a year from 1800 to 2200'))
+    .nullable(),
   genres: z
     .array(z.string(must('a non-empty string')).min(1, must('a non-empty string')), must('an array of genre names'))
     .min(1, must('an array of at least one genre')),
@@ -95,18 +100,23 @@ export class MovieCatalog {
     movies.forEach((movie, index) => {
       const earlier = indexById.get(movie.id);
       if (earlier !== undefined) {
-        throw new Error(`catalog ${source}: movies[${index}].id: must be unique, but ${JSON.stringify(movie.id)} is also movies[${earlier}].id`);
+        throw new Error(
+          `catalog ${source}: movies[${index}].id: must be unique, but ${JSON.stringify(movie.id)} is also movies[${earlier}].id`,
+        );
       }
       indexById.set(movie.id, index);
     });
     const genreByKey = new Map<string, string>();
-    for (const movie of movies) for (const genre of movie.genres) if (!genreByKey.has(genre.toLowerCase())) genreByKey.set(genre.toLowerCase(), genre);
+    for (const movie of movies)
+      for (const genre of movie.genres) if (!genreByKey.has(genre.toLowerCase())) genreByKey.set(genre.toLowerCase(), genre);
 
     this.movies = movies;
     this.indexById = indexById;
     this.genreByKey = genreByKey;
     this.sortedGenres = [...new Set(genreByKey.values())].sort(compareText);
-    this.titleOrder = movies.map((_, i) => i).sort((a, b) => compareText(movies[a].title, movies[b].title) || compareText(movies[a].id, movies[b].id));
+    this.titleOrder = movies
+      .map((_, i) => i)
+      .sort((a, b) => compareText(movies[a].title, movies[b].title) || compareText(movies[a].id, movies[b].id));
   }
 
   get size(): number {
@@ -171,7 +181,8 @@ export class MovieCatalog {
   // Every movie matching the title substring and genre, in title order; validates the genre.
   private matching(query: { search?: string; genre?: string }): Movie[] {
     const genre = query.genre?.toLowerCase();
-    if (genre !== undefined && !this.genreByKey.has(genre)) throw badInput('genre', `must be one of ${this.sortedGenres.join(', ')}`, query.genre);
+    if (genre !== undefined && !this.genreByKey.has(genre))
+      throw badInput('genre', `must be one of ${this.sortedGenres.join(', ')}`, query.genre);
     const needle = query.search?.toLowerCase() ?? '';
     const found: Movie[] = [];
     for (const index of this.titleOrder) {

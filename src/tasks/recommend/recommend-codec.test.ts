@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { parseManifest, type ModelManifest, type ModelManifestInput } from '../../models/manifest.js';
-import { stackItems, type ItemOutputs } from '../../runtime/tensor.js';
+import { type ModelManifest, type ModelManifestInput, parseManifest } from '../../models/manifest.js';
+import { type ItemOutputs, stackItems } from '../../runtime/tensor.js';
 import { MovieCatalog } from './catalog.js';
 import {
   decodeRecommendations,
@@ -69,7 +69,12 @@ function encode(request: RecommendationRequest, m = manifest()) {
 
 describe('encodeRecommendationRequest', () => {
   it('encodes rows, ratings, mask and candidates under the input names given by role, without a batch dimension', () => {
-    const feeds = encode({ history: [{ movieId: 'm4', rating: 4.5 }, { movieId: 'm1', rating: 1 }] });
+    const feeds = encode({
+      history: [
+        { movieId: 'm4', rating: 4.5 },
+        { movieId: 'm1', rating: 1 },
+      ],
+    });
     expect(Object.keys(feeds).sort()).toEqual(['allowed', 'item_rows', 'real', 'stars']);
     expect(feeds.item_rows).toEqual({ type: 'int64', dims: [2], data: BigInt64Array.from([3n, 0n]) });
     expect(feeds.stars).toEqual({ type: 'float32', dims: [2], data: Float32Array.from([4.5, 1]) });
@@ -107,7 +112,16 @@ describe('encodeRecommendationRequest', () => {
   it('is padded by the runtime with row 0, rating 0 and mask 0, which the graph ignores', () => {
     const m = manifest();
     const short = encode({ history: [{ movieId: 'm3', rating: 2 }] }, m);
-    const long = encode({ history: [{ movieId: 'm5', rating: 4 }, { movieId: 'm2', rating: 3.5 }, { movieId: 'm4', rating: 0.5 }] }, m);
+    const long = encode(
+      {
+        history: [
+          { movieId: 'm5', rating: 4 },
+          { movieId: 'm2', rating: 3.5 },
+          { movieId: 'm4', rating: 0.5 },
+        ],
+      },
+      m,
+    );
     const batch = stackItems(
       m.inputs.map((i) => i.name),
       [short, long],
@@ -141,9 +155,24 @@ describe('encodeRecommendationRequest', () => {
         'history[2].movieId',
         'history[2].movieId: must not repeat the movie rated at history[0], but got "m2"',
       ],
-      ['a rating above 5', { history: [ok, { movieId: 'm2', rating: 7 }] }, 'history[1].rating', 'history[1].rating: must be between 0.5 and 5, but got 7'],
-      ['a rating below 0.5', { history: [{ movieId: 'm2', rating: 0.25 }] }, 'history[0].rating', 'history[0].rating: must be between 0.5 and 5, but got 0.25'],
-      ['a NaN rating', { history: [{ movieId: 'm2', rating: Number.NaN }] }, 'history[0].rating', 'history[0].rating: must be between 0.5 and 5, but got NaN'],
+      [
+        'a rating above 5',
+        { history: [ok, { movieId: 'm2', rating: 7 }] },
+        'history[1].rating',
+        'history[1].rating: must be between 0.5 and 5, but got 7',
+      ],
+      [
+        'a rating below 0.5',
+        { history: [{ movieId: 'm2', rating: 0.25 }] },
+        'history[0].rating',
+        'history[0].rating: must be between 0.5 and 5, but got 0.25',
+      ],
+      [
+        'a NaN rating',
+        { history: [{ movieId: 'm2', rating: Number.NaN }] },
+        'history[0].rating',
+        'history[0].rating: must be between 0.5 and 5, but got NaN',
+      ],
       [
         'an infinite rating',
         { history: [{ movieId: 'm2', rating: Number.POSITIVE_INFINITY }] },
@@ -165,7 +194,9 @@ describe('encodeRecommendationRequest', () => {
   });
 
   it('refuses a manifest whose candidates width does not match the catalog (a deployment error, not user input)', () => {
-    const wide = manifest({ inputs: [...INPUTS.slice(0, 3), { name: 'allowed', type: 'float32', shape: ['batch', 6], role: 'candidates' }] });
+    const wide = manifest({
+      inputs: [...INPUTS.slice(0, 3), { name: 'allowed', type: 'float32', shape: ['batch', 6], role: 'candidates' }],
+    });
     expect(() => encode({ history: [{ movieId: 'm1', rating: 4 }] }, wide)).toThrow(
       'the model input "allowed" (role candidates) must have shape [batch, 5] to match the catalog, but the manifest says ["batch",6]',
     );
@@ -220,8 +251,12 @@ describe('decodeRecommendations', () => {
         { name: 'top_scores', kind: 'scores', role: 'scores' },
       ],
     });
-    expect(() => maxLimit(dynamic)).toThrow('the model output "top_rows" (role indices) must declare a fixed shape [batch, K], but the manifest says ["batch","k"]');
-    expect(() => decodeRecommendations(manifest(), catalog, outputs([0, 9, 2], [3, 2, 1]), 3)).toThrow('catalog row must be an integer in 0..4, but got 9');
+    expect(() => maxLimit(dynamic)).toThrow(
+      'the model output "top_rows" (role indices) must declare a fixed shape [batch, K], but the manifest says ["batch","k"]',
+    );
+    expect(() => decodeRecommendations(manifest(), catalog, outputs([0, 9, 2], [3, 2, 1]), 3)).toThrow(
+      'catalog row must be an integer in 0..4, but got 9',
+    );
     expect(() => decodeRecommendations(manifest(), catalog, { top_rows: outputs([0], [1]).top_rows }, 1)).toThrow(
       'the model\'s outputs lack "top_scores"; got top_rows',
     );

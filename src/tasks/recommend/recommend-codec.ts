@@ -5,7 +5,7 @@
  * The graph does the math (user vector, scores, masking of rated and filtered-out movies, top-K).
  */
 import { badInput } from '../../errors/gateway-error.js';
-import { inputByRole, outputByRole, type ModelManifest, type OutputSpec, type TensorSpec } from '../../models/manifest.js';
+import { inputByRole, type ModelManifest, type OutputSpec, outputByRole, type TensorSpec } from '../../models/manifest.js';
 import type { HostTensor, ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
 import type { Movie, MovieCatalog } from './catalog.js';
 
@@ -41,7 +41,8 @@ export function encodeRecommendationRequest(manifest: ModelManifest, catalog: Mo
   const maskSpec = inputByRole(manifest, 'mask');
   const candidatesSpec = inputByRole(manifest, 'candidates');
   for (const spec of [ratingsSpec, maskSpec, candidatesSpec]) {
-    if (spec && spec.type !== 'float32') throw new Error(`the model input "${spec.name}" (role ${spec.role}) must be float32, but the manifest says ${spec.type}`);
+    if (spec && spec.type !== 'float32')
+      throw new Error(`the model input "${spec.name}" (role ${spec.role}) must be float32, but the manifest says ${spec.type}`);
   }
 
   const rows = validateHistory(catalog, request.history);
@@ -50,7 +51,10 @@ export function encodeRecommendationRequest(manifest: ModelManifest, catalog: Mo
 
   const length = rows.length;
   const feeds: ItemFeeds = {
-    [itemsSpec.name]: indexTensor(itemsSpec, rows.map((r) => r.index)),
+    [itemsSpec.name]: indexTensor(
+      itemsSpec,
+      rows.map((r) => r.index),
+    ),
     [ratingsSpec.name]: { type: 'float32', dims: [length], data: Float32Array.from(rows, (r) => r.rating) },
   };
   if (maskSpec) feeds[maskSpec.name] = { type: 'float32', dims: [length], data: new Float32Array(length).fill(1) };
@@ -84,7 +88,9 @@ export function maxLimit(manifest: ModelManifest): number {
   const spec = requireOutputSpec(manifest, 'indices');
   const k = spec.shape?.[1];
   if (spec.shape?.length !== 2 || typeof k !== 'number') {
-    throw new Error(`the model output "${spec.name}" (role indices) must declare a fixed shape [batch, K], but the manifest says ${JSON.stringify(spec.shape ?? null)}`);
+    throw new Error(
+      `the model output "${spec.name}" (role indices) must declare a fixed shape [batch, K], but the manifest says ${JSON.stringify(spec.shape ?? null)}`,
+    );
   }
   return k;
 }
@@ -136,7 +142,9 @@ function validateGenres(catalog: MovieCatalog, genres: readonly string[] | null 
 function candidatesTensor(spec: TensorSpec, catalog: MovieCatalog, allowedGenres: Set<string> | undefined): HostTensor {
   const width = spec.shape[1];
   if (spec.shape.length !== 2 || (typeof width === 'number' && width !== catalog.size)) {
-    throw new Error(`the model input "${spec.name}" (role candidates) must have shape [batch, ${catalog.size}] to match the catalog, but the manifest says ${JSON.stringify(spec.shape)}`);
+    throw new Error(
+      `the model input "${spec.name}" (role candidates) must have shape [batch, ${catalog.size}] to match the catalog, but the manifest says ${JSON.stringify(spec.shape)}`,
+    );
   }
   const data = new Float32Array(catalog.size);
   for (let i = 0; i < catalog.size; i += 1) {

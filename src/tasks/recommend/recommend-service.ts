@@ -3,7 +3,7 @@
  * the configuration. `prepare` validates and encodes (typed errors before anything is queued); the
  * caller infers the item on the model; `decode` turns its outputs into movies with scores.
  */
-import { GatewayError, badInput } from '../../errors/gateway-error.js';
+import { badInput, GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRegistry, PrepareContext, ServingModel } from '../../models/registry.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
 import { loadMovieCatalog, type Movie, type MovieCatalog, type MoviePage } from './catalog.js';
@@ -25,7 +25,9 @@ export function prepareRecommenderResources(context: PrepareContext): MovieCatal
   const candidates = context.manifest.inputs.find((spec) => spec.role === 'candidates');
   const width = candidates?.shape[1];
   if (typeof width === 'number' && width !== catalog.size) {
-    throw new Error(`catalog ${context.files.catalog}: must list ${width} movies to match input "${candidates!.name}", but lists ${catalog.size}`);
+    throw new Error(
+      `catalog ${context.files.catalog}: must list ${width} movies to match input "${candidates!.name}", but lists ${catalog.size}`,
+    );
   }
   return catalog;
 }
@@ -37,11 +39,18 @@ export class RecommendService {
   ) {}
 
   /** Validates and encodes one request; errors name the argument (`history[3].rating`, `limit`, `genres[0]`). */
-  prepare(history: readonly MovieRating[], limit: number, genres: readonly string[] | null | undefined): { serving: ServingModel; item: ItemFeeds } {
+  prepare(
+    history: readonly MovieRating[],
+    limit: number,
+    genres: readonly string[] | null | undefined,
+  ): { serving: ServingModel; item: ItemFeeds } {
     const serving = this.serving();
     const most = maxLimit(serving.manifest);
     if (!Number.isInteger(limit) || limit < 1 || limit > most) throw badInput('limit', `must be between 1 and ${most}`, limit);
-    const item = encodeRecommendationRequest(serving.manifest, this.catalogOf(serving), { history: [...history], genres: genres ? [...genres] : undefined });
+    const item = encodeRecommendationRequest(serving.manifest, this.catalogOf(serving), {
+      history: [...history],
+      genres: genres ? [...genres] : undefined,
+    });
     return { serving, item };
   }
 
@@ -51,12 +60,21 @@ export class RecommendService {
 
   /** Catalog search: title substring and genre, both case-insensitive. */
   movies(query: { search?: string | null; genre?: string | null; limit: number }): Movie[] {
-    return this.catalogOf(this.serving()).search({ search: query.search ?? undefined, genre: query.genre ?? undefined, limit: query.limit });
+    return this.catalogOf(this.serving()).search({
+      search: query.search ?? undefined,
+      genre: query.genre ?? undefined,
+      limit: query.limit,
+    });
   }
 
   /** One page of the same search, after a cursor (Relay connection). */
   moviePage(query: { search?: string | null; genre?: string | null; first: number; after?: string | null }): MoviePage {
-    return this.catalogOf(this.serving()).page({ search: query.search ?? undefined, genre: query.genre ?? undefined, first: query.first, after: query.after ?? undefined });
+    return this.catalogOf(this.serving()).page({
+      search: query.search ?? undefined,
+      genre: query.genre ?? undefined,
+      first: query.first,
+      after: query.after ?? undefined,
+    });
   }
 
   /** prepare, infer on the model's batcher, decode. */
@@ -69,7 +87,10 @@ export class RecommendService {
   private serving(): ServingModel {
     const serving = this.registry.resolve(this.modelName);
     if (serving.manifest.task !== 'recommendation') {
-      throw new GatewayError('MODEL_UNAVAILABLE', `the recommender "${this.modelName}" must be a recommendation model, but it is ${serving.manifest.task}`);
+      throw new GatewayError(
+        'MODEL_UNAVAILABLE',
+        `the recommender "${this.modelName}" must be a recommendation model, but it is ${serving.manifest.task}`,
+      );
     }
     return serving;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { decodeSentiment, encodeText, MAX_TEXT_LENGTH } from './sentiment-codec.js';
 import { TEST_VOCABULARY, testSentimentManifest } from './sentiment.fixtures.js';
+import { decodeSentiment, encodeText, MAX_TEXT_LENGTH } from './sentiment-codec.js';
 
 const vocabulary = TEST_VOCABULARY;
 const manifest = testSentimentManifest;
@@ -85,7 +85,9 @@ describe('encodeText', () => {
 });
 
 describe('decodeSentiment', () => {
-  const output = (values: number[]) => ({ probabilities: { type: 'float32' as const, dims: [values.length], data: Float32Array.from(values) } });
+  const output = (values: number[]) => ({
+    probabilities: { type: 'float32' as const, dims: [values.length], data: Float32Array.from(values) },
+  });
 
   it('returns the most probable label and every label in manifest order', () => {
     const result = decodeSentiment(manifest(), output([0.1, 0.2, 0.7]));
@@ -111,7 +113,9 @@ describe('decodeSentiment', () => {
 
   it('fails clearly on a missing or mis-sized output or an unknown label', () => {
     expect(() => decodeSentiment(manifest(), {})).toThrow(`the model's outputs lack "probabilities"; got none`);
-    expect(() => decodeSentiment(manifest(), output([0.5, 0.5]))).toThrow('output "probabilities" must hold one value per label (3), but got 2');
+    expect(() => decodeSentiment(manifest(), output([0.5, 0.5]))).toThrow(
+      'output "probabilities" must hold one value per label (3), but got 2',
+    );
     expect(() => decodeSentiment(manifest({ labels: ['NEGATIVE', 'MEH', 'POSITIVE'] }), output([0.1, 0.2, 0.7]))).toThrow(
       `the model's labels must be among NEGATIVE, NEUTRAL, POSITIVE, but got "MEH"`,
     );

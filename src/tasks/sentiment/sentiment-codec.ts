@@ -2,7 +2,7 @@
  * The sentiment task's plain code: validates a text and encodes it into one item's ONNX feeds (by the
  * manifest's input roles `tokens` and `weights`), and decodes one item's output into a label with scores.
  */
-import { GatewayError, describeValue } from '../../errors/gateway-error.js';
+import { describeValue, GatewayError } from '../../errors/gateway-error.js';
 import { inputByRole, type ModelManifest, type TensorSpec } from '../../models/manifest.js';
 import type { HostTensor, ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
 import { classify } from '../shared/classification.js';
@@ -89,7 +89,8 @@ export function textProblem(text: unknown): string | null {
       }
     }
     if (code >= 0xd800 && code <= 0xdfff) return `must be well-formed Unicode, but got a lone surrogate ${codePoint(code)} at index ${i}`;
-    if (isForbiddenControl(code)) return `must not contain control characters other than whitespace, but got ${codePoint(code)} at index ${i}`;
+    if (isForbiddenControl(code))
+      return `must not contain control characters other than whitespace, but got ${codePoint(code)} at index ${i}`;
   }
   return null;
 }

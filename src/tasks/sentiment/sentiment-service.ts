@@ -6,12 +6,19 @@
  * `decode` turns each text's outcome into a result or names the first refused text. The API layer
  * infers through its per-request loaders, which also encode and infer a text asked twice only once.
  */
-import { GatewayError, badInput } from '../../errors/gateway-error.js';
+import { badInput, GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRegistry, PrepareContext, ServingModel } from '../../models/registry.js';
 import type { PreprocessPool } from '../../runtime/preprocess-pool.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
-import { MAX_TEXT_LENGTH, decodeSentiment, textEncodingOf, textProblem, type SentimentResult, type TextEncoding } from './sentiment-codec.js';
-import { TEXT_ENCODING_HANDLER, chunkTexts, isTextProblem, type EncodeTextsRequest, type EncodedText } from './text-encoding.js';
+import {
+  decodeSentiment,
+  MAX_TEXT_LENGTH,
+  type SentimentResult,
+  type TextEncoding,
+  textEncodingOf,
+  textProblem,
+} from './sentiment-codec.js';
+import { chunkTexts, type EncodedText, type EncodeTextsRequest, isTextProblem, TEXT_ENCODING_HANDLER } from './text-encoding.js';
 import { Vocabulary } from './vocabulary.js';
 
 export interface SentimentLimits {
@@ -59,11 +66,15 @@ export class SentimentService {
     if (texts.length > this.limits.maxTexts) throw badInput('texts', `must hold at most ${this.limits.maxTexts} texts`, texts.length);
     const serving = this.registry.resolve(this.modelName);
     if (serving.manifest.task !== 'text-classification') {
-      throw new GatewayError('MODEL_UNAVAILABLE', `the sentiment model "${this.modelName}" must be a text-classification model, but it is ${serving.manifest.task}`);
+      throw new GatewayError(
+        'MODEL_UNAVAILABLE',
+        `the sentiment model "${this.modelName}" must be a text-classification model, but it is ${serving.manifest.task}`,
+      );
     }
     texts.forEach((text, index) => {
       // textProblem answers these before it looks at any character (trim only reads the ends).
-      if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH) throw new GatewayError('BAD_USER_INPUT', `${path(index)}: ${textProblem(text)}`, { path: path(index) });
+      if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH)
+        throw new GatewayError('BAD_USER_INPUT', `${path(index)}: ${textProblem(text)}`, { path: path(index) });
     });
     return { serving };
   }
@@ -80,9 +91,15 @@ export class SentimentService {
   }
 
   /** Each text's inference outcome → its result; the first failed text (by index) fails the call, named by `path`. */
-  decode(serving: ServingModel, texts: readonly string[], outcomes: readonly (ItemOutputs | Error)[], path: (index: number) => string): TextSentiment[] {
+  decode(
+    serving: ServingModel,
+    texts: readonly string[],
+    outcomes: readonly (ItemOutputs | Error)[],
+    path: (index: number) => string,
+  ): TextSentiment[] {
     return outcomes.map((outcome, index) => {
-      if (outcome instanceof TextRefusal) throw new GatewayError('BAD_USER_INPUT', `${path(index)}: ${outcome.message}`, { path: path(index) });
+      if (outcome instanceof TextRefusal)
+        throw new GatewayError('BAD_USER_INPUT', `${path(index)}: ${outcome.message}`, { path: path(index) });
       if (outcome instanceof Error) throw outcome;
       let result = this.decoded.get(outcome);
       if (!result) {

@@ -3,7 +3,7 @@
  * (`runtime/preprocess.worker.ts` loads it), never on the main thread.
  */
 import { moduleBeside } from '../../runtime/preprocess-pool.js';
-import { encodeTexts, type EncodeTextsRequest } from './text-encoding.js';
+import { type EncodeTextsRequest, encodeTexts } from './text-encoding.js';
 import { Vocabulary } from './vocabulary.js';
 
 /** This module's file, for the pool's `handlers`. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ItemFeeds } from '../../runtime/tensor.js';
+import { TEST_VOCABULARY, testSentimentManifest } from './sentiment.fixtures.js';
 import { encodeText, textEncodingOf } from './sentiment-codec.js';
 import { chunkTexts, encodeTexts, isTextProblem } from './text-encoding.js';
-import { TEST_VOCABULARY, testSentimentManifest } from './sentiment.fixtures.js';
 
 const vocabulary = TEST_VOCABULARY;
 const manifest = testSentimentManifest({ tokenizer: { kind: 'lexicon-words', maxTokens: 8 } });

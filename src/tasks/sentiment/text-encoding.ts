@@ -4,8 +4,8 @@
  * as two transferred buffers. Also how a call's texts are cut into tasks of bounded size.
  */
 import type { HandlerResult } from '../../runtime/preprocess-pool.js';
-import { packItems, type ItemFeeds } from '../../runtime/tensor.js';
-import { encodeValidText, textProblem, type TextEncoding } from './sentiment-codec.js';
+import { type ItemFeeds, packItems } from '../../runtime/tensor.js';
+import { encodeValidText, type TextEncoding, textProblem } from './sentiment-codec.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** The preprocessing pool's name for the sentiment text encoder. */

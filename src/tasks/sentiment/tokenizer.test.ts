@@ -78,7 +78,10 @@ describe('lexicon phrases', () => {
   });
 
   it('opens a negation window after a phrase that holds a negator', () => {
-    expect(lexical("can't stand good food")).toEqual([["can't stand", 1], ['NOT_good', 1]]);
+    expect(lexical("can't stand good food")).toEqual([
+      ["can't stand", 1],
+      ['NOT_good', 1],
+    ]);
   });
 });
 
@@ -95,7 +98,10 @@ describe('negation', () => {
     expect(lexical('without any problems')).toEqual([['NOT_problems', 1]]);
     expect(lexical('hardly good')).toEqual([['NOT_good', 1]]);
     expect(lexical('nobody liked it, nothing good')).toEqual([['NOT_good', 1]]);
-    expect(lexical('neither good nor bad')).toEqual([['NOT_good', 1], ['NOT_bad', 1]]);
+    expect(lexical('neither good nor bad')).toEqual([
+      ['NOT_good', 1],
+      ['NOT_bad', 1],
+    ]);
   });
 
   it('reaches three words after the negator and no further', () => {
@@ -104,7 +110,10 @@ describe('negation', () => {
   });
 
   it('negates every lexicon word inside the window', () => {
-    expect(lexical('not good or bad')).toEqual([['NOT_good', 1], ['NOT_bad', 1]]);
+    expect(lexical('not good or bad')).toEqual([
+      ['NOT_good', 1],
+      ['NOT_bad', 1],
+    ]);
   });
 
   it('stops at punctuation, including Unicode punctuation', () => {
@@ -146,7 +155,10 @@ describe('intensifiers and dampeners', () => {
   it('skips at most two other words and applies to one lexicon word only', () => {
     expect(lexical('very much a good')).toEqual([['good', 1.3]]);
     expect(lexical('very much and then good')).toEqual([['good', 1]]);
-    expect(lexical('very good and bad')).toEqual([['good', 1.3], ['bad', 1]]);
+    expect(lexical('very good and bad')).toEqual([
+      ['good', 1.3],
+      ['bad', 1],
+    ]);
   });
 
   it('combines with negation', () => {

@@ -37,22 +37,94 @@ export const MIN_WEIGHT = 0.1;
 
 /** Negators without the "n't" ending (every word ending in "n't" negates too). */
 export const NEGATORS: ReadonlySet<string> = new Set([
-  'not', 'no', 'never', 'none', 'nobody', 'nothing', 'nowhere', 'neither', 'nor', 'nope', 'cannot', 'without',
-  'hardly', 'barely', 'scarcely', 'rarely', 'seldom',
+  'not',
+  'no',
+  'never',
+  'none',
+  'nobody',
+  'nothing',
+  'nowhere',
+  'neither',
+  'nor',
+  'nope',
+  'cannot',
+  'without',
+  'hardly',
+  'barely',
+  'scarcely',
+  'rarely',
+  'seldom',
   // the same contractions written without an apostrophe
-  'aint', 'arent', 'cant', 'couldnt', 'didnt', 'doesnt', 'dont', 'hadnt', 'hasnt', 'havent', 'isnt', 'mightnt',
-  'mustnt', 'neednt', 'shant', 'shouldnt', 'wasnt', 'werent', 'wont', 'wouldnt',
+  'aint',
+  'arent',
+  'cant',
+  'couldnt',
+  'didnt',
+  'doesnt',
+  'dont',
+  'hadnt',
+  'hasnt',
+  'havent',
+  'isnt',
+  'mightnt',
+  'mustnt',
+  'neednt',
+  'shant',
+  'shouldnt',
+  'wasnt',
+  'werent',
+  'wont',
+  'wouldnt',
 ]);
 
 /** Intensifiers (positive) and dampeners (negative): added to the next lexicon word's weight of 1. */
 export const MODIFIERS: ReadonlyMap<string, number> = new Map([
-  ...['very', 'really', 'so', 'extremely', 'incredibly', 'absolutely', 'totally', 'completely', 'utterly', 'highly',
-    'truly', 'deeply', 'especially', 'particularly', 'remarkably', 'exceptionally', 'insanely', 'unbelievably',
-    'thoroughly', 'entirely', 'hugely', 'enormously', 'most', 'quite', 'such', 'so much', 'way too']
-    .map((word): [string, number] => [word, 0.3]),
-  ...['slightly', 'somewhat', 'kind of', 'sort of', 'kinda', 'sorta', 'a bit', 'a little', 'a little bit', 'fairly',
-    'mildly', 'marginally', 'partly', 'moderately', 'a tad']
-    .map((word): [string, number] => [word, -0.3]),
+  ...[
+    'very',
+    'really',
+    'so',
+    'extremely',
+    'incredibly',
+    'absolutely',
+    'totally',
+    'completely',
+    'utterly',
+    'highly',
+    'truly',
+    'deeply',
+    'especially',
+    'particularly',
+    'remarkably',
+    'exceptionally',
+    'insanely',
+    'unbelievably',
+    'thoroughly',
+    'entirely',
+    'hugely',
+    'enormously',
+    'most',
+    'quite',
+    'such',
+    'so much',
+    'way too',
+  ].map((word): [string, number] => [word, 0.3]),
+  ...[
+    'slightly',
+    'somewhat',
+    'kind of',
+    'sort of',
+    'kinda',
+    'sorta',
+    'a bit',
+    'a little',
+    'a little bit',
+    'fairly',
+    'mildly',
+    'marginally',
+    'partly',
+    'moderately',
+    'a tad',
+  ].map((word): [string, number] => [word, -0.3]),
 ]);
 const MODIFIER_MAX_WORDS = Math.max(...[...MODIFIERS.keys()].map((phrase) => phrase.split(' ').length));
 
@@ -78,9 +150,7 @@ export interface TokenizedText {
   truncated: boolean;
 }
 
-export type Piece =
-  | { kind: 'word'; text: string; shouted: boolean }
-  | { kind: 'break'; sentenceEnd: boolean; exclamations: number };
+export type Piece = { kind: 'word'; text: string; shouted: boolean } | { kind: 'break'; sentenceEnd: boolean; exclamations: number };
 
 /** Unicode compatibility normalisation plus one apostrophe for the many look-alikes. */
 export function normalizeText(text: string): string {

@@ -38,7 +38,10 @@ describe('Vocabulary', () => {
       [{ tokens: ['[PAD]'] }, 'vocabulary v.json: field "tokens" must hold at least "[PAD]" and "[UNK]", but got 1 token(s)'],
       [{ tokens: ['[PAD]', '[UNK]', 7] }, 'vocabulary v.json: field "tokens[2]" must be a non-empty string, but got 7'],
       [{ tokens: ['[PAD]', '[UNK]', ''] }, 'vocabulary v.json: field "tokens[2]" must be a non-empty string, but got ""'],
-      [{ tokens: ['[PAD]', '[UNK]', 'good', 'good'] }, 'vocabulary v.json: field "tokens[3]" must not repeat a token, but got "good" again'],
+      [
+        { tokens: ['[PAD]', '[UNK]', 'good', 'good'] },
+        'vocabulary v.json: field "tokens[3]" must not repeat a token, but got "good" again',
+      ],
       [{ tokens: ['[UNK]', '[PAD]'] }, 'vocabulary v.json: field "tokens[0]" must be "[PAD]", but got "[UNK]"'],
       [{ tokens: ['[PAD]', 'good'] }, 'vocabulary v.json: field "tokens[1]" must be "[UNK]", but got "good"'],
     ];

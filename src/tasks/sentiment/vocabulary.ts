@@ -3,7 +3,7 @@
  * positions). Only the tokens live here; their embeddings live in the ONNX graph.
  */
 import { readJsonFile } from '../shared/json-file.js';
-import { PAD_ID, PAD_TOKEN, UNK_ID, UNK_TOKEN, type TokenLookup } from './tokenizer.js';
+import { PAD_ID, PAD_TOKEN, type TokenLookup, UNK_ID, UNK_TOKEN } from './tokenizer.js';
 
 export class Vocabulary implements TokenLookup {
   readonly maxPhraseWords: number;
@@ -31,14 +31,18 @@ export class Vocabulary implements TokenLookup {
   static fromJson(json: unknown, source: string): Vocabulary {
     const fail = (field: string, message: string) => new Error(`vocabulary ${source}: field "${field}" ${message}`);
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new Error(`vocabulary ${source}: must be a JSON object with a "tokens" array, but got ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}`);
+      throw new Error(
+        `vocabulary ${source}: must be a JSON object with a "tokens" array, but got ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}`,
+      );
     }
     const tokens = (json as { tokens?: unknown }).tokens;
-    if (!Array.isArray(tokens)) throw fail('tokens', `must be an array of strings, but got ${tokens === undefined ? 'nothing' : typeof tokens}`);
+    if (!Array.isArray(tokens))
+      throw fail('tokens', `must be an array of strings, but got ${tokens === undefined ? 'nothing' : typeof tokens}`);
     if (tokens.length < 2) throw fail('tokens', `must hold at least "${PAD_TOKEN}" and "${UNK_TOKEN}", but got ${tokens.length} token(s)`);
     const seen = new Set<string>();
     tokens.forEach((token, id) => {
-      if (typeof token !== 'string' || token.length === 0) throw fail(`tokens[${id}]`, `must be a non-empty string, but got ${JSON.stringify(token)}`);
+      if (typeof token !== 'string' || token.length === 0)
+        throw fail(`tokens[${id}]`, `must be a non-empty string, but got ${JSON.stringify(token)}`);
       if (seen.has(token)) throw fail(`tokens[${id}]`, `must not repeat a token, but got ${JSON.stringify(token)} again`);
       seen.add(token);
     });

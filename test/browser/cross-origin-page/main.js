@@ -1,7 +1,7 @@
 // A front-end on its own origin, as a team would write it: Apollo Client calls the gateway with an API
 // key and renders the answer; a plain fetch reads a response header the gateway exposes. Bundled by
 // test/browser/cors.test.ts with esbuild. Plain JavaScript: the browser tests' page, not project code.
-import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 
 const params = new URLSearchParams(location.search);
 const endpoint = params.get('endpoint');
@@ -10,7 +10,8 @@ const show = (id, text) => {
   document.getElementById(id).textContent = text;
 };
 // GraphQL errors (CombinedGraphQLErrors) with their codes; anything else (a network failure) as it came.
-const describe = (error) => `${error.name}: ${error.message}${error.errors ? ` [${error.errors.map((e) => e.extensions?.code).join(', ')}]` : ''}`;
+const describe = (error) =>
+  `${error.name}: ${error.message}${error.errors ? ` [${error.errors.map((e) => e.extensions?.code).join(', ')}]` : ''}`;
 
 const client = new ApolloClient({ link: new HttpLink({ uri: endpoint, headers: { 'x-api-key': apiKey } }), cache: new InMemoryCache() });
 const IRIS = gql`
@@ -30,7 +31,11 @@ try {
 }
 
 try {
-  const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ query: '{ __typename }' }) });
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
   show('request-id', response.headers.get('x-request-id') ?? 'not exposed');
 } catch (error) {
   show('request-id', describe(error));

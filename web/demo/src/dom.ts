@@ -14,14 +14,22 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
     else if (value === true) element.setAttribute(name, '');
     else if (value !== false && value !== undefined) element.setAttribute(name, String(value));
   }
-  element.append(...children.filter((child): child is Node | string | number => child !== null && child !== undefined && child !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
+  element.append(
+    ...children
+      .filter((child): child is Node | string | number => child !== null && child !== undefined && child !== false)
+      .map((c) => (typeof c === 'number' ? String(c) : c)),
+  );
   return element;
 }
 
 /** Replaces an element's children. */
 export function fill(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();
-  parent.append(...children.filter((child): child is Node | string | number => child !== null && child !== undefined && child !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
+  parent.append(
+    ...children
+      .filter((child): child is Node | string | number => child !== null && child !== undefined && child !== false)
+      .map((c) => (typeof c === 'number' ? String(c) : c)),
+  );
 }
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -36,7 +44,10 @@ export function percent(probability: number): string {
 }
 
 /** One labelled horizontal bar per class, widths proportional to the probabilities. */
-export function probabilityBars(rows: readonly { label: string; probability: number }[], options: { highlight?: string; testId?: string } = {}): HTMLElement {
+export function probabilityBars(
+  rows: readonly { label: string; probability: number }[],
+  options: { highlight?: string; testId?: string } = {},
+): HTMLElement {
   return h(
     'div',
     { class: 'bars', 'data-testid': options.testId },
@@ -45,7 +56,11 @@ export function probabilityBars(rows: readonly { label: string; probability: num
         'div',
         { class: `bar-row${label === options.highlight ? ' is-top' : ''}`, 'data-label': label },
         h('span', { class: 'bar-label' }, label.toLowerCase()),
-        h('span', { class: 'bar-track' }, h('span', { class: `bar-fill tone-${label.toLowerCase()}`, style: `width: ${Math.max(probability * 100, 0.5).toFixed(1)}%` })),
+        h(
+          'span',
+          { class: 'bar-track' },
+          h('span', { class: `bar-fill tone-${label.toLowerCase()}`, style: `width: ${Math.max(probability * 100, 0.5).toFixed(1)}%` }),
+        ),
         h('span', { class: 'bar-value' }, percent(probability)),
       ),
     ),

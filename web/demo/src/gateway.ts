@@ -3,11 +3,14 @@
  * the key field, and a note of every HTTP request for the footer (which operations it carried).
  */
 import type { OperationVariables, TypedDocumentNode } from '@apollo/client';
-import { createGatewayClient, runQuery, type GatewayRequestError, type GatewayResult } from '../../../client/src/gateway-client.js';
+import { createGatewayClient, type GatewayRequestError, type GatewayResult, runQuery } from '../../../client/src/gateway-client.js';
 import { h } from './dom.js';
 
 export interface DemoGateway {
-  run<TData, TVariables extends OperationVariables>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables): Promise<GatewayResult<TData>>;
+  run<TData, TVariables extends OperationVariables>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<GatewayResult<TData>>;
 }
 
 export interface DemoGatewayOptions {

@@ -4,7 +4,7 @@
  */
 import { IrisComparisonDocument } from '../../../client/src/operations.js';
 import { fill, h, latestOnly, percent, probabilityBars } from './dom.js';
-import { errorList, type DemoGateway } from './gateway.js';
+import { type DemoGateway, errorList } from './gateway.js';
 import { firstSentence } from './sentiment-panel.js';
 
 type Feature = 'sepalLength' | 'sepalWidth' | 'petalLength' | 'petalWidth';
@@ -44,8 +44,14 @@ export function mountIrisPanel(panel: HTMLElement, gateway: DemoGateway, descrip
             'div',
             { class: 'card' },
             h('h3', {}, title),
-            h('div', { class: 'verdict' }, h('span', { class: 'pill tone-species', 'data-testid': 'iris-label' }, prediction.label ?? '?'), prediction.score != null && h('span', { class: 'muted' }, `${percent(prediction.score)} probable`)),
-            prediction.probabilities && probabilityBars(prediction.probabilities, { highlight: prediction.label ?? undefined, testId: 'iris-probabilities' }),
+            h(
+              'div',
+              { class: 'verdict' },
+              h('span', { class: 'pill tone-species', 'data-testid': 'iris-label' }, prediction.label ?? '?'),
+              prediction.score != null && h('span', { class: 'muted' }, `${percent(prediction.score)} probable`),
+            ),
+            prediction.probabilities &&
+              probabilityBars(prediction.probabilities, { highlight: prediction.label ?? undefined, testId: 'iris-probabilities' }),
           ),
       ),
       errorList(errors),
@@ -91,7 +97,12 @@ export function mountIrisPanel(panel: HTMLElement, gateway: DemoGateway, descrip
     panel,
     h('h2', {}, 'Which iris is this?'),
     description && h('p', { class: 'description' }, firstSentence(description)),
-    h('div', { class: 'columns' }, h('div', { class: 'stack' }, ...controls, h('div', { class: 'row' }, h('span', { class: 'muted' }, 'Try:'), ...presets)), result),
+    h(
+      'div',
+      { class: 'columns' },
+      h('div', { class: 'stack' }, ...controls, h('div', { class: 'row' }, h('span', { class: 'muted' }, 'Try:'), ...presets)),
+      result,
+    ),
   );
   show();
   let activated = false;

@@ -5,7 +5,7 @@
 import type { MovieRatingInput } from '../../../client/src/gql/graphql.js';
 import { RecommendationsDocument, SearchMoviesDocument } from '../../../client/src/operations.js';
 import { debounce, fill, h, latestOnly } from './dom.js';
-import { errorList, type DemoGateway } from './gateway.js';
+import { type DemoGateway, errorList } from './gateway.js';
 import { firstSentence } from './sentiment-panel.js';
 
 export interface Movie {
@@ -24,7 +24,12 @@ export function mountMoviesPanel(panel: HTMLElement, gateway: DemoGateway, first
   const ratings = new Map<string, { movie: Movie; rating: number }>();
   let shown: readonly Movie[] = firstMovies;
 
-  const search = h('input', { type: 'search', placeholder: 'Search titles, e.g. "night"', 'aria-label': 'Search movies', 'data-testid': 'movie-search' });
+  const search = h('input', {
+    type: 'search',
+    placeholder: 'Search titles, e.g. "night"',
+    'aria-label': 'Search movies',
+    'data-testid': 'movie-search',
+  });
   const results = h('ul', { class: 'movie-list', 'data-testid': 'search-results' });
   const searchErrors = h('div');
   const rated = h('div', { class: 'rated', 'data-testid': 'rated-movies' });
@@ -70,7 +75,13 @@ export function mountMoviesPanel(panel: HTMLElement, gateway: DemoGateway, first
             'ul',
             { class: 'chips' },
             ...[...ratings.values()].map(({ movie, rating }) =>
-              h('li', { class: 'chip is-static' }, `${movie.title} `, h('span', { class: 'muted' }, '★'.repeat(rating)), h('button', { type: 'button', class: 'remove', 'aria-label': `Forget ${movie.title}`, onclick: () => rate(movie, 0) }, '×')),
+              h(
+                'li',
+                { class: 'chip is-static' },
+                `${movie.title} `,
+                h('span', { class: 'muted' }, '★'.repeat(rating)),
+                h('button', { type: 'button', class: 'remove', 'aria-label': `Forget ${movie.title}`, onclick: () => rate(movie, 0) }, '×'),
+              ),
             ),
           ),
     );
@@ -80,11 +91,19 @@ export function mountMoviesPanel(panel: HTMLElement, gateway: DemoGateway, first
     if (ratings.size === 0) return fill(recommendations);
     const history: MovieRatingInput[] = [...ratings.values()].map(({ movie, rating }) => ({ movieId: movie.id, rating }));
     const genre = favouriteGenre([...ratings.values()]);
-    const { data, errors } = await gateway.run(RecommendationsDocument, { history, limit: 8, genres: genre ? [genre] : null, withGenre: genre !== undefined });
+    const { data, errors } = await gateway.run(RecommendationsDocument, {
+      history,
+      limit: 8,
+      genres: genre ? [genre] : null,
+      withGenre: genre !== undefined,
+    });
     fill(
       recommendations,
       data?.forYou && h('div', { class: 'card' }, h('h3', {}, 'Recommended for you'), recommendationList(data.forYou, 'recommendations')),
-      genre && data?.inGenre && data.inGenre.length > 0 && h('div', { class: 'card' }, h('h3', {}, `More ${genre}`), recommendationList(data.inGenre, 'genre-recommendations')),
+      genre &&
+        data?.inGenre &&
+        data.inGenre.length > 0 &&
+        h('div', { class: 'card' }, h('h3', {}, `More ${genre}`), recommendationList(data.inGenre, 'genre-recommendations')),
       errorList(errors),
     );
   });
@@ -124,7 +143,13 @@ export function mountMoviesPanel(panel: HTMLElement, gateway: DemoGateway, first
 }
 
 function movieText(movie: Movie): HTMLElement {
-  return h('span', { class: 'movie-text' }, h('strong', {}, movie.title), ' ', h('span', { class: 'muted' }, [movie.year, movie.genres.join(', ')].filter(Boolean).join(' · ')));
+  return h(
+    'span',
+    { class: 'movie-text' },
+    h('strong', {}, movie.title),
+    ' ',
+    h('span', { class: 'muted' }, [movie.year, movie.genres.join(', ')].filter(Boolean).join(' · ')),
+  );
 }
 
 /** Scores compare only within one answer: the bars show each one relative to the list's range. */
@@ -140,7 +165,11 @@ function recommendationList(items: readonly Recommendation[], testId: string): H
         'li',
         { class: 'movie' },
         movieText(item.movie),
-        h('span', { class: 'bar-track small', title: `score ${item.score.toFixed(3)}` }, h('span', { class: 'bar-fill tone-match', style: `width: ${(20 + (80 * (item.score - low)) / span).toFixed(0)}%` })),
+        h(
+          'span',
+          { class: 'bar-track small', title: `score ${item.score.toFixed(3)}` },
+          h('span', { class: 'bar-fill tone-match', style: `width: ${(20 + (80 * (item.score - low)) / span).toFixed(0)}%` }),
+        ),
       ),
     ),
   );

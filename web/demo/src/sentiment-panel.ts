@@ -4,7 +4,7 @@
  */
 import { ReviewSentimentDocument } from '../../../client/src/operations.js';
 import { fill, h, percent, probabilityBars } from './dom.js';
-import { errorList, type DemoGateway } from './gateway.js';
+import { type DemoGateway, errorList } from './gateway.js';
 
 const SAMPLES = [
   { name: 'Loved it', text: 'I loved this movie. The acting was wonderful and the ending made me smile!' },
@@ -14,7 +14,13 @@ const SAMPLES = [
 const MAX_SENTENCES = 50;
 
 export function mountSentimentPanel(panel: HTMLElement, gateway: DemoGateway, description?: string): void {
-  const review = h('textarea', { id: 'review', rows: 5, maxlength: 5000, placeholder: 'Write or paste a movie review…', 'data-testid': 'review-input' });
+  const review = h('textarea', {
+    id: 'review',
+    rows: 5,
+    maxlength: 5000,
+    placeholder: 'Write or paste a movie review…',
+    'data-testid': 'review-input',
+  });
   const analyze = h('button', { class: 'primary', type: 'submit', 'data-testid': 'analyze' }, 'Analyze sentiment');
   const result = h('div', { class: 'result', 'aria-live': 'polite', 'data-testid': 'sentiment-result' });
 
@@ -48,7 +54,14 @@ export function mountSentimentPanel(panel: HTMLElement, gateway: DemoGateway, de
           h(
             'ol',
             { class: 'sentences' },
-            ...sentences.map((sentence) => h('li', {}, h('span', { class: `dot tone-${sentence.label.toLowerCase()}`, title: `${sentence.label} ${percent(sentence.score)}` }), sentence.text)),
+            ...sentences.map((sentence) =>
+              h(
+                'li',
+                {},
+                h('span', { class: `dot tone-${sentence.label.toLowerCase()}`, title: `${sentence.label} ${percent(sentence.score)}` }),
+                sentence.text,
+              ),
+            ),
           ),
         ),
       errorList(errors),
@@ -86,7 +99,12 @@ export function mountSentimentPanel(panel: HTMLElement, gateway: DemoGateway, de
       ),
     ),
   );
-  fill(panel, h('h2', {}, 'How does a review feel?'), description && h('p', { class: 'description' }, firstSentence(description)), h('div', { class: 'columns' }, form, result));
+  fill(
+    panel,
+    h('h2', {}, 'How does a review feel?'),
+    description && h('p', { class: 'description' }, firstSentence(description)),
+    h('div', { class: 'columns' }, form, result),
+  );
 }
 
 /** Sentences for the per-sentence breakdown (the model scores each; the review is scored whole too). */
