@@ -10,9 +10,9 @@
  * - `parameters` (request, input and output level) are accepted and ignored; so are unknown keys.
  */
 import { describeValue, GatewayError } from '../../errors/gateway-error.js';
+import { acceptedDatatypes, decodeElements, flattenElements } from '../../inference-protocol/tensors.js';
 import type { ModelManifest } from '../../models/manifest.js';
 import { elementCount, type ItemFeeds } from '../../runtime/tensor.js';
-import { acceptedDatatypes, decodeElements } from './tensors.js';
 
 export interface InferRequestLimits {
   /** Rows one request may carry (MAX_INSTANCES, as for GraphQL's instances). */
@@ -61,7 +61,7 @@ export function parseInferRequest(
       input.datatype,
     );
   }
-  const values = flatten(input.data, shape, 'inputs[0].data');
+  const values = flattenElements(input.data, shape, 'inputs[0].data');
   const data = decodeElements(values, input.datatype, spec.type, 'inputs[0].data');
 
   const rows = shape[0];
@@ -93,27 +93,6 @@ function readShape(given: unknown, declared: readonly (number | string)[], limit
     if (shape[d] < 1) throw refuse(`${path}[${d}]`, 'must be a positive integer', shape[d]);
   }
   return shape;
-}
-
-// Row-major elements: a flat list of every element, or lists nested exactly as the shape.
-function flatten(data: unknown, shape: readonly number[], path: string): unknown[] {
-  const count = elementCount(shape);
-  if (!Array.isArray(data)) throw refuse(path, `must be a list of ${count} values, flat or nested as the shape`, data);
-  if (!Array.isArray(data[0])) {
-    if (data.length !== count) throw refuse(path, `must hold ${count} values for shape [${shape.join(', ')}]`, data.length);
-    return data;
-  }
-  const flat: unknown[] = [];
-  const walk = (list: unknown, depth: number, at: string): void => {
-    if (!Array.isArray(list) || list.length !== shape[depth]) {
-      throw refuse(at, `must be a list of ${shape[depth]} (dimension ${depth} of shape [${shape.join(', ')}])`, list);
-    }
-    // Recursion is bounded by the model's rank, never by the client's nesting.
-    if (depth === shape.length - 1) for (const value of list) flat.push(value);
-    else list.forEach((inner: unknown, i) => walk(inner, depth + 1, `${at}[${i}]`));
-  };
-  walk(data, 0, path);
-  return flat;
 }
 
 // The requested outputs, each a name the manifest serves; none (or an empty list) means all.

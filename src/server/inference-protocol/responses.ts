@@ -4,9 +4,9 @@
  * output stays logits; GraphQL's predict is where softmax and labels are applied).
  */
 import { GatewayError } from '../../errors/gateway-error.js';
+import { datatypeOf, encodeElements } from '../../inference-protocol/tensors.js';
 import type { ModelInfo, ServingModel } from '../../models/registry.js';
 import type { ItemOutputs } from '../../runtime/tensor.js';
-import { datatypeOf, encodeElements } from './tensors.js';
 
 /** Triton's platform name for models run by onnxruntime. */
 export const PLATFORM = 'onnxruntime_onnx';
