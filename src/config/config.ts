@@ -224,6 +224,11 @@ export interface Config {
   readonly cors: { readonly origins: readonly string[] };
   /** `jit`: operations run compiled by graphql-jit (src/graphql/jit-executor.ts); `graphql-js`: graphql-js's execute. */
   readonly graphqlExecutor: 'jit' | 'graphql-js';
+  /**
+   * The environment's non-empty variables, for `${NAME}` in a remote backend's headers in model.json
+   * (src/backends/kserve-v2/): so a secret lives in the environment, never in the model repository.
+   */
+  readonly manifestVariables: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {
@@ -308,6 +313,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     cors: { origins: e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? [] : DEVELOPMENT_CORS_ORIGINS) },
     graphqlExecutor: e.GRAPHQL_EXECUTOR,
+    manifestVariables: Object.freeze(present as Record<string, string>),
   };
 }
 

@@ -28,7 +28,7 @@ export const ERROR_CATALOGUE = {
     status: 503,
     area: 'models',
     meaning:
-      'The model (or the version asked for) failed to load, is not loaded yet, or does not serve this kind of call; `model(name:)` shows why.',
+      'The model (or the version asked for) failed to load, is not loaded yet, or does not serve this kind of call (`model(name:)` shows why); or its remote inference server is unreachable, answers 503, or has failed so often that its circuit breaker is open (`/readyz` shows it).',
   },
   MODEL_CONTROL_DISABLED: {
     status: 409,
@@ -42,11 +42,17 @@ export const ERROR_CATALOGUE = {
     area: 'inference',
     meaning: "The model's queue (`maxQueueSize`) or the preprocessing queue is full; retry later.",
   },
-  INFERENCE_FAILED: { status: 500, area: 'inference', meaning: 'The ONNX run failed; only the callers in that batch get this error.' },
+  INFERENCE_FAILED: {
+    status: 500,
+    area: 'inference',
+    meaning:
+      "The ONNX run failed, or a remote inference server refused the batch or gave an answer that does not fit the model (the message says what, with the remote's own message trimmed); only the callers in that batch get this error.",
+  },
   INFERENCE_TIMEOUT: {
     status: 504,
     area: 'inference',
-    meaning: "The batch did not finish within the model's `timeoutMs`; its worker thread is replaced.",
+    meaning:
+      "The batch did not finish within the model's `timeoutMs` (a remote model's `backend.timeoutMs`); a local model's worker thread is replaced, a remote call is aborted.",
   },
   PREPROCESSING_FAILED: {
     status: 500,
@@ -141,7 +147,10 @@ export const MODEL_LOAD_FAILURES = {
   MODEL_FILE_MISSING: 'A file the manifest names (an extra file) does not exist.',
   EXTRA_FILE_INVALID: 'An extra file (catalog, vocabulary) is unreadable or does not match what the task needs.',
   ONNX_LOAD_FAILED: 'onnxruntime could not load model.onnx (corrupt file, unsupported operator).',
-  MANIFEST_MISMATCH: 'model.json contradicts the ONNX graph (input/output name, element type, rank or a fixed dimension).',
+  MANIFEST_MISMATCH:
+    "model.json contradicts the ONNX graph, or a remote model's metadata (input/output name, element type, rank or a fixed dimension).",
+  REMOTE_LOAD_FAILED:
+    "The remote inference server named by `backend` could not be reached at load, refused the metadata request, or answered metadata that is not the protocol's.",
   WARMUP_FAILED: "A warm-up run (batch 1 and `maxBatchSize`, or the manifest's `warmup` sizes) failed or exceeded `timeoutMs`.",
 } as const;
 

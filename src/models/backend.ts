@@ -1,11 +1,14 @@
 /**
  * The seam between the model registry and whatever runs the graphs, as in Triton's backend API: load a
  * model version and describe its graph, run a batch (abortable), unload it, report counters, close.
- * The local worker-thread pool (src/runtime/inference-pool.ts) is one implementation; a client of
- * remote inference servers (KServe v2) is meant to be another, without touching the registry.
- * The registry and the lifecycle are handed a backend; they never build one.
+ * The local worker-thread pool (src/runtime/inference-pool.ts) is one implementation; the client of
+ * remote inference servers speaking KServe v2 (src/backends/kserve-v2/) is another.
+ * The registry and the lifecycle are handed a default backend and a chooser that picks another for a
+ * model whose manifest names one; they never build a backend, nor know what a remote one needs.
  */
+import type { ModelLoadFailure } from '../errors/catalogue.js';
 import type { BatchTensors } from '../runtime/tensor.js';
+import type { ModelManifest } from './manifest.js';
 
 /** One input or output of a loaded graph, as the backend reports it. */
 export interface TensorMetadata {
@@ -19,6 +22,8 @@ export interface TensorMetadata {
 export interface GraphDescription {
   readonly inputs: readonly TensorMetadata[];
   readonly outputs: readonly TensorMetadata[];
+  /** What the description was read from, for messages (default: `model.onnx`). */
+  readonly source?: string;
 }
 
 /** What to load. `key` is unique per load, so two loads of one version (old and new files) can coexist. */
@@ -26,8 +31,26 @@ export interface BackendModel {
   readonly key: string;
   readonly name: string;
   readonly version: number;
-  /** The model file (a remote backend may only use name and version). */
+  /** The model file (model.onnx; model.json for a model whose manifest names a remote backend). */
   readonly path: string;
+  /** The manifest it loads under: a remote backend reads where the model runs from it, and its batching limits. */
+  readonly manifest: ModelManifest;
+}
+
+/**
+ * A load refused for a reason the backend can name (a remote's metadata request failed, a header names
+ * an unset variable): the lifecycle reports it with this reason and field instead of ONNX_LOAD_FAILED.
+ */
+export class BackendLoadError extends Error {
+  override readonly name = 'BackendLoadError';
+  constructor(
+    readonly reason: ModelLoadFailure,
+    message: string,
+    /** The manifest field at fault, as a dotted path, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface BackendRun {
@@ -61,6 +84,19 @@ export interface InferenceBackend {
   /** Releases a loaded key; runs of it must have finished. */
   unload(key: string): Promise<void>;
   counters(): BackendCounters;
+  /**
+   * Why runs of a loaded key fail at once now (a remote's circuit breaker is open), or undefined while
+   * it is expected to serve. `/readyz` reports the model degraded with it.
+   */
+  condition?(key: string): string | undefined;
   /** Lets queued and running batches finish, then releases everything. */
   close(): Promise<void>;
+}
+
+/** Picks the backend of a model whose manifest names one; built by the composition root, which knows every kind. */
+export interface BackendChooser {
+  /** The backend for `manifest.backend`, or undefined when this gateway has none of that kind. */
+  choose(manifest: ModelManifest): InferenceBackend | undefined;
+  /** Every backend it may pick: the registry starts and closes them with its default one. */
+  readonly backends: readonly InferenceBackend[];
 }

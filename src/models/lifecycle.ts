@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { ModelControl } from '../config/config.js';
 import { badInput, GatewayError } from '../errors/gateway-error.js';
 import { allocate, type BatchTensors, elementCount } from '../runtime/tensor.js';
-import type { GraphDescription } from './backend.js';
+import { BackendLoadError, type GraphDescription, type InferenceBackend } from './backend.js';
 import type { ModelManifest } from './manifest.js';
 import type { ModelEntry, ModelInfo, ModelRegistry, TaskPreparers, VersionEntry } from './registry.js';
 import {
@@ -109,7 +109,7 @@ export class ModelLifecycle {
     if (this.phase !== 'new') return Promise.reject(new Error(`start() must be called once, but the lifecycle is ${this.phase}`));
     this.phase = 'started';
     return this.serialize(async () => {
-      await this.registry.backend.start();
+      await this.registry.startBackends();
       const scanned = scanRepository(this.options.root);
       // Listed at once as LOADING, so readiness shows what is coming. No warm-up here: /readyz holds
       // traffic back until start-up ends anyway, and warming every model would add to start-up time.
@@ -300,40 +300,47 @@ export class ModelLifecycle {
       return { version, status: 'FAILED', error, graph };
     };
     if (scanned.failure) return failed(scanned.failure);
-    const backend = this.registry.backend;
+    const manifestPath = join(model.dir, MANIFEST_FILE);
+    let backend: InferenceBackend;
+    try {
+      backend = this.registry.backendFor(manifest);
+    } catch (error) {
+      return failed(loadFailure(name, 'MANIFEST_INVALID', manifestPath, errorMessage(error), 'backend.kind'));
+    }
     this.generation += 1;
     const backendKey = `${name}@${version}#${this.generation}`;
     let graph: GraphDescription;
     try {
-      graph = await backend.load({ key: backendKey, name, version, path: scanned.onnxPath });
+      graph = await backend.load({ key: backendKey, name, version, path: scanned.modelPath, manifest });
     } catch (error) {
-      return failed(loadFailure(name, 'ONNX_LOAD_FAILED', scanned.onnxPath, `onnxruntime could not load it: ${(error as Error).message}`));
+      if (error instanceof BackendLoadError) return failed(loadFailure(name, error.reason, manifestPath, error.message, error.field));
+      return failed(loadFailure(name, 'ONNX_LOAD_FAILED', scanned.modelPath, `onnxruntime could not load it: ${errorMessage(error)}`));
     }
-    const failure = await this.prepare(name, model, scanned, graph, warm ? backendKey : null);
+    const failure = await this.prepare(name, model, scanned, graph, warm ? { backend, key: backendKey } : null);
     if (failure.error) {
       await backend.unload(backendKey);
       return failed(failure.error, graph);
     }
     this.observe({ model: name, version, result: 'ok' });
-    const serving = this.registry.createServing({ name, version, manifest, resources: failure.resources, backendKey });
+    const serving = this.registry.createServing({ name, version, manifest, resources: failure.resources, backendKey, backend });
     return { version, status: 'READY', graph, serving };
   }
 
   // Checks the graph against the manifest exactly as at start-up, builds the task's resources and warms
-  // the version up (when given the key to run); the first problem is its load failure.
+  // the version up (when given the backend and key to run); the first problem is its load failure.
   private async prepare(
     name: string,
     model: ScannedModel,
     scanned: ScannedVersion,
     graph: GraphDescription,
-    warmKey: string | null,
+    warm: { readonly backend: InferenceBackend; readonly key: string } | null,
   ): Promise<{ error?: LoadFailure; resources?: unknown }> {
     const manifest = model.manifest!;
     const mismatch = checkAgainstSession(manifest, graph);
     if (mismatch) {
-      const onnx = scanned.onnxPath.split(/[\\/]/).slice(-2).join('/');
+      const source = graph.source ?? scanned.modelPath.split(/[\\/]/).slice(-2).join('/');
       return {
-        error: loadFailure(name, 'MANIFEST_MISMATCH', join(model.dir, MANIFEST_FILE), `${mismatch.message} (${onnx})`, mismatch.field),
+        error: loadFailure(name, 'MANIFEST_MISMATCH', join(model.dir, MANIFEST_FILE), `${mismatch.message} (${source})`, mismatch.field),
       };
     }
     let resources: unknown;
@@ -345,11 +352,11 @@ export class ModelLifecycle {
         return { error: loadFailure(name, 'EXTRA_FILE_INVALID', model.dir, (error as Error).message) };
       }
     }
-    if (warmKey === null) return { resources };
+    if (warm === null) return { resources };
     for (const size of warmupSizes(manifest)) {
       try {
-        await this.registry.backend.run(
-          warmKey,
+        await warm.backend.run(
+          warm.key,
           zeroBatch(manifest, size),
           manifest.outputs.map((spec) => spec.name),
           AbortSignal.timeout(manifest.batching.timeoutMs),
@@ -359,7 +366,7 @@ export class ModelLifecycle {
           error instanceof Error && error.name === 'TimeoutError'
             ? `did not finish within timeoutMs (${manifest.batching.timeoutMs} ms)`
             : `failed: ${errorMessage(error)}`;
-        return { error: loadFailure(name, 'WARMUP_FAILED', scanned.onnxPath, `the warm-up run at batch ${size} ${why}`) };
+        return { error: loadFailure(name, 'WARMUP_FAILED', scanned.modelPath, `the warm-up run at batch ${size} ${why}`) };
       }
     }
     return { resources };

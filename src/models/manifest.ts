@@ -78,6 +78,51 @@ const TokenizerSettings = z.strictObject({
   maxTokens: z.number().int().min(1).max(4_096).default(256),
 });
 
+/** Headers the gateway sets itself on every remote call. */
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade']);
+
+const CircuitBreakerSettings = z.strictObject({
+  /** Share of failed calls (unreachable, timed out, 5xx) in the last `windowMs` that opens the circuit. */
+  errorThresholdPercentage: z.number().min(1).max(100).default(50),
+  /** Calls in the window before the share counts (a single early failure must not open it). */
+  minimumCalls: z.number().int().min(1).max(10_000).default(5),
+  /** How long the statistics window is. */
+  windowMs: z.number().int().min(100).max(600_000).default(10_000),
+  /** How long an open circuit fails calls at once before it lets one through to try the remote again. */
+  resetMs: z.number().int().min(10).max(600_000).default(5_000),
+});
+
+/**
+ * Where a model runs when not in a local worker: an inference server speaking the Open Inference
+ * Protocol (KServe v2, Triton). `${NAME}` in a header value is replaced from the environment at load.
+ */
+const RemoteBackendSettings = z.strictObject({
+  kind: z.literal('kserve-v2'),
+  /** The server's base URL; `/v2/models/...` is appended. */
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://inference:8000' }),
+  /** The model's name on that server. */
+  model: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a model name: letters, digits, ".", "_" or "-"'),
+  /** The version asked of the server; this model serves under the same number. */
+  version: z
+    .union([z.number().int().positive(), z.string().regex(/^[1-9][0-9]{0,8}$/, 'must be a positive integer such as "1"')])
+    .default(1)
+    .transform(Number),
+  /** Extra headers on every call (credentials); values may name environment variables as `${NAME}`. */
+  headers: z
+    .record(
+      z
+        .string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
+        .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'is set by the gateway itself'),
+      z.string().regex(/^[^\r\n]*$/, 'must be one line'),
+    )
+    .default({}),
+  /** A call (metadata at load, or one batch's infer) taking longer fails with INFERENCE_TIMEOUT. Default: batching.timeoutMs. */
+  timeoutMs: z.number().int().min(1).max(600_000).optional(),
+  circuitBreaker: CircuitBreakerSettings.default(CircuitBreakerSettings.parse({})),
+});
+export type RemoteBackendSettings = z.infer<typeof RemoteBackendSettings>;
+
 const ManifestObject = z.strictObject({
   $schema: z.string().optional(),
   /** If given, must equal the folder's name. */
@@ -100,6 +145,8 @@ const ManifestObject = z.strictObject({
   tokenizer: TokenizerSettings.optional(),
   /** Free-form provenance: what data it was trained on, held-out metrics. Shown in metadata. */
   training: z.record(z.string(), z.unknown()).optional(),
+  /** Runs the model on a remote inference server instead of a local model.onnx (the folder then holds only model.json). */
+  backend: RemoteBackendSettings.optional(),
 });
 
 export const ModelManifest = ManifestObject.superRefine((m, ctx) => {
@@ -124,6 +171,9 @@ export const ModelManifest = ManifestObject.superRefine((m, ctx) => {
     }
   };
 
+  if (m.backend?.timeoutMs !== undefined && m.backend.timeoutMs > m.batching.timeoutMs) {
+    issue(['backend', 'timeoutMs'], `must be at most batching.timeoutMs (${m.batching.timeoutMs}), but got ${m.backend.timeoutMs}`);
+  }
   m.warmup?.batchSizes.forEach((size, index) => {
     if (size > m.batching.maxBatchSize)
       issue(['warmup', 'batchSizes', index], `must be at most batching.maxBatchSize (${m.batching.maxBatchSize}), but got ${size}`);

@@ -10,7 +10,7 @@ import { badInput, describeValue, echoedDetail, GatewayError, MAX_ECHOED_NAME_CH
 import { createBatchRunner } from '../runtime/batch-runner.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../runtime/tensor.js';
 import { type BatcherCounters, type BatchScheduler, type BatchStats, DynamicBatcher } from '../scheduler/dynamic-batcher.js';
-import type { BackendCounters, GraphDescription, InferenceBackend } from './backend.js';
+import type { BackendChooser, BackendCounters, GraphDescription, InferenceBackend } from './backend.js';
 import type { ModelManifest, Task } from './manifest.js';
 import type { LoadFailure } from './repository.js';
 
@@ -96,6 +96,8 @@ export interface BatchObserver {
 export interface ModelRegistryOptions {
   /** What loads and runs the models (the local worker pool, in the gateway). */
   readonly backend: InferenceBackend;
+  /** Picks another backend for a model whose manifest names one (`backend` in model.json: a remote inference server). */
+  readonly chooser?: BackendChooser;
   readonly observer?: BatchObserver;
 }
 
@@ -104,13 +106,15 @@ export interface ModelCounters extends BatcherCounters {
   readonly inFlightBatches: number;
 }
 
-/** What `createServing` needs: a version loaded on the backend under `backendKey`, with its resources built. */
+/** What `createServing` needs: a version loaded on `backend` under `backendKey`, with its resources built. */
 export interface ServingSpec {
   readonly name: string;
   readonly version: number;
   readonly manifest: ModelManifest;
   readonly resources: unknown;
   readonly backendKey: string;
+  /** Where it was loaded (default: the registry's default backend). */
+  readonly backend?: InferenceBackend;
 }
 
 // --- the registry --------------------------------------------------------------------------------
@@ -118,8 +122,11 @@ export interface ServingSpec {
 export class ModelRegistry {
   readonly backend: InferenceBackend;
   private readonly models = new Map<string, ModelEntry>();
-  /** How to stop each serving version, and its key on the backend (kept apart so tasks never see them). */
-  private readonly internals = new WeakMap<ServingModel, { readonly stop: () => Promise<void>; readonly backendKey: string }>();
+  /** How to stop each serving version, and its backend and key there (kept apart so tasks never see them). */
+  private readonly internals = new WeakMap<
+    ServingModel,
+    { readonly stop: () => Promise<void>; readonly backend: InferenceBackend; readonly backendKey: string }
+  >();
   private phase: 'loading' | 'ready' | 'closed' = 'loading';
 
   constructor(private readonly options: ModelRegistryOptions) {
@@ -243,11 +250,41 @@ export class ModelRegistry {
     return result;
   }
 
+  /** The default backend's counters (the local worker pool's, in the gateway). */
   backendCounters(): BackendCounters {
     return this.backend.counters();
   }
 
+  /**
+   * Serving versions whose backend says their runs fail at once now (a remote's open circuit), by
+   * model name, with why: `/readyz` reports these models degraded.
+   */
+  conditions(): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const model of this.models.values()) {
+      for (const state of model.versions.values()) {
+        const internals = state.serving && this.internals.get(state.serving);
+        const condition = internals?.backend.condition?.(internals.backendKey);
+        if (condition) result[model.name] = result[model.name] ? `${result[model.name]}; ${condition}` : condition;
+      }
+    }
+    return result;
+  }
+
   // --- for the lifecycle -------------------------------------------------------------------------
+
+  /** The backend that runs models under `manifest`: the chooser's when the manifest names one, else the default. */
+  backendFor(manifest: ModelManifest): InferenceBackend {
+    if (!manifest.backend) return this.backend;
+    const chosen = this.options.chooser?.choose(manifest);
+    if (!chosen) throw new Error(`this gateway has no backend of kind "${manifest.backend.kind}"`);
+    return chosen;
+  }
+
+  /** Starts every backend; rejects when one cannot serve at all (the workers fail to start). */
+  async startBackends(): Promise<void> {
+    await Promise.all(this.allBackends().map((backend) => backend.start()));
+  }
 
   entry(name: string): ModelEntry | undefined {
     return this.models.get(name);
@@ -273,7 +310,7 @@ export class ModelRegistry {
   }
 
   /** A version loaded on the backend → a serving model with its own dynamic batcher. */
-  createServing({ name, version, manifest, resources, backendKey }: ServingSpec): ServingModel {
+  createServing({ name, version, manifest, resources, backendKey, backend = this.backend }: ServingSpec): ServingModel {
     const ref = { name, version };
     const observer = this.options.observer;
     const batching = manifest.batching;
@@ -282,12 +319,12 @@ export class ModelRegistry {
       maxBatchSize: batching.maxBatchSize,
       maxQueueDelayMs: batching.maxQueueDelayMs,
       maxQueueSize: batching.maxQueueSize,
-      maxConcurrentBatches: batching.maxConcurrentBatches ?? this.backend.concurrency,
+      maxConcurrentBatches: batching.maxConcurrentBatches ?? backend.concurrency,
       timeoutMs: batching.timeoutMs,
       validateItem: itemValidator(manifest),
       onBatch: observer?.onBatch ? (stats) => observer.onBatch!(ref, stats) : undefined,
       runBatch: createBatchRunner({
-        executor: this.backend,
+        executor: backend,
         key: backendKey,
         inputNames: manifest.inputs.map((spec) => spec.name),
         outputNames: manifest.outputs.map((spec) => spec.name),
@@ -308,7 +345,7 @@ export class ModelRegistry {
       stopped = true;
       return scheduler.close({ drain: true });
     };
-    this.internals.set(serving, { stop, backendKey });
+    this.internals.set(serving, { stop, backend, backendKey });
     return serving;
   }
 
@@ -321,9 +358,11 @@ export class ModelRegistry {
     const internals = this.internals.get(serving);
     if (!internals) return;
     this.internals.delete(serving);
-    await new Promise((resolve) => {setImmediate(resolve)});
+    await new Promise((resolve) => {
+      setImmediate(resolve);
+    });
     await internals.stop();
-    await this.backend.unload(internals.backendKey);
+    await internals.backend.unload(internals.backendKey);
   }
 
   /** Stops taking work; with `drain` (default) finishes what is queued; then closes the backend. */
@@ -334,7 +373,11 @@ export class ModelRegistry {
       [...model.versions.values()].flatMap((v) => (v.serving ? [v.serving.scheduler] : [])),
     );
     await Promise.all(schedulers.map((scheduler) => scheduler.close({ drain })));
-    await this.backend.close();
+    await Promise.all(this.allBackends().map((backend) => backend.close()));
+  }
+
+  private allBackends(): InferenceBackend[] {
+    return [this.backend, ...(this.options.chooser?.backends ?? [])];
   }
 
   // A request that resolved a version before it was swapped out, but reached its batcher only after the

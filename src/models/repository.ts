@@ -5,6 +5,9 @@
  *   <root>/<model>/<version>/model.onnx numbered version folders; the highest ready one is the default
  *   <root>/<model>/<file>               extra files the manifest names (a version folder may override)
  *
+ * A model whose manifest names a remote `backend` (an inference server) has no version folders: it
+ * serves the one version `backend.version`, loaded from the remote.
+ *
  * Every problem becomes a `LoadFailure` naming the model, the file and the field, and never stops the
  * scan: the other models still load.
  */
@@ -32,7 +35,8 @@ export interface LoadFailure {
 
 export interface ScannedVersion {
   readonly version: number;
-  readonly onnxPath: string;
+  /** What the backend loads: the version's model.onnx, or model.json for a model with a remote backend. */
+  readonly modelPath: string;
   /** Extra files by manifest key, resolved to paths (version folder first, then model folder). */
   readonly files: Readonly<Record<string, string>>;
   readonly failure?: LoadFailure;
@@ -104,6 +108,13 @@ export function scanModel(root: string, name: string): ScannedModel {
     .filter((entry) => isDirectory(dir, entry) && VERSION_FOLDER.test(entry.name))
     .map((entry) => Number(entry.name))
     .sort((a, b) => a - b);
+  if (manifest.backend) {
+    if (versionNumbers.length > 0) {
+      const detail = `names a remote backend, so the model folder must hold no version folders, but it holds ${versionNumbers.join(', ')}`;
+      return failed(loadFailure(name, 'MANIFEST_INVALID', manifestPath, detail, 'backend'));
+    }
+    return { name, dir, manifest, versions: [scanFiles(name, dir, dir, manifest, manifest.backend.version, manifestPath)] };
+  }
   if (versionNumbers.length === 0) {
     return {
       name,
@@ -119,16 +130,28 @@ export function scanModel(root: string, name: string): ScannedModel {
 
 function scanVersion(name: string, dir: string, manifest: ModelManifest, version: number): ScannedVersion {
   const versionDir = join(dir, String(version));
-  const onnxPath = join(versionDir, ONNX_FILE);
-  const files: Record<string, string> = {};
-  if (!existsSync(onnxPath)) {
+  const modelPath = join(versionDir, ONNX_FILE);
+  if (!existsSync(modelPath)) {
     return {
       version,
-      onnxPath,
-      files,
-      failure: loadFailure(name, 'MODEL_FILE_MISSING', onnxPath, `version ${version} must hold a ${ONNX_FILE}`),
+      modelPath,
+      files: {},
+      failure: loadFailure(name, 'MODEL_FILE_MISSING', modelPath, `version ${version} must hold a ${ONNX_FILE}`),
     };
   }
+  return scanFiles(name, dir, versionDir, manifest, version, modelPath);
+}
+
+// Resolves the extra files the manifest names: in the version folder first, then the model folder.
+function scanFiles(
+  name: string,
+  dir: string,
+  versionDir: string,
+  manifest: ModelManifest,
+  version: number,
+  modelPath: string,
+): ScannedVersion {
+  const files: Record<string, string> = {};
   for (const [key, file] of Object.entries(manifest.files)) {
     if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) {
       const failure = loadFailure(
@@ -138,7 +161,7 @@ function scanVersion(name: string, dir: string, manifest: ModelManifest, version
         `must be a file name inside the model folder, but got "${file}"`,
         `files.${key}`,
       );
-      return { version, onnxPath, files, failure };
+      return { version, modelPath, files, failure };
     }
     const candidates = [join(versionDir, file), join(dir, file)];
     const found = candidates.find((path) => existsSync(path));
@@ -150,11 +173,11 @@ function scanVersion(name: string, dir: string, manifest: ModelManifest, version
         `the file named by the manifest does not exist (looked in the version folder and the model folder)`,
         `files.${key}`,
       );
-      return { version, onnxPath, files, failure };
+      return { version, modelPath, files, failure };
     }
     files[key] = found;
   }
-  return { version, onnxPath, files };
+  return { version, modelPath, files };
 }
 
 /**
@@ -174,7 +197,7 @@ export function fingerprint(model: ScannedModel): Fingerprint {
     const files = Object.keys(version.files)
       .sort()
       .map((key) => `${key}=${fileStamp(version.files[key])}`);
-    versions.set(version.version, [manifest, fileStamp(version.onnxPath), ...files].join(' '));
+    versions.set(version.version, [manifest, fileStamp(version.modelPath), ...files].join(' '));
   }
   const parts = [manifest, model.failure?.reason ?? '', ...[...versions].map(([version, stamp]) => `${version}{${stamp}}`)];
   return { model: parts.join(' '), versions };

@@ -12,6 +12,7 @@ import pino, { type Logger } from 'pino';
 import { createAuthenticator, DEV_KEY } from '../auth/authenticator.js';
 import { applyPermissions } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
+import { KServeV2Backend } from '../backends/kserve-v2/backend.js';
 import type { Config } from '../config/config.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/errors.js';
@@ -86,8 +87,11 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   // First: in production without credentials configured, refuse to start at all.
   const authenticator = createAuthenticator(config.auth, { logger });
   const metrics = new GatewayMetrics();
+  // Models run in local worker threads, unless their manifest names a remote inference server.
+  const remote = new KServeV2Backend({ variables: config.manifestVariables });
   const registry = new ModelRegistry({
     backend: new InferencePool({ workers: config.inference.workers, intraOpThreads: config.inference.intraOpThreads }),
+    chooser: { backends: [remote], choose: (manifest) => (manifest.backend?.kind === 'kserve-v2' ? remote : undefined) },
     observer: metrics.batchObserver,
   });
   const lifecycle = new ModelLifecycle({
