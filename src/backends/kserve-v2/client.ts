@@ -184,8 +184,8 @@ function asRemoteCallError(error: unknown): RemoteCallError {
   const message = error instanceof Error ? error.message || String(code) : String(error);
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code))
     return new RemoteCallError('unreachable', `is unreachable: ${message} (${code})`);
-  // llhttp's parse errors (HPE_*): what came back is not HTTP.
-  if (typeof code === 'string' && code.startsWith('HPE_'))
+  // llhttp's parse errors: what came back is not HTTP.
+  if ((error as Error).name === 'HTTPParserError' || (typeof code === 'string' && code.startsWith('HPE_')))
     return new RemoteCallError('malformed', `answered with something that is not HTTP: ${message}`);
   return new RemoteCallError('unreachable', `could not be called: ${message}`);
 }
