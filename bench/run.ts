@@ -28,6 +28,7 @@ import { gcTuningSection } from './sections/gc-tuning.js';
 import { multiModelSection } from './sections/multi-model.js';
 import { nodeRuntimeSection } from './sections/node-runtime.js';
 import { overheadSection } from './sections/overhead.js';
+import { remoteTierSection } from './sections/remote-tier.js';
 import { restBaselineSection } from './sections/rest-baseline.js';
 import { sentimentAttackSection } from './sections/sentiment-attack.js';
 import { startupSection } from './sections/startup.js';
@@ -48,6 +49,7 @@ export const SECTIONS: readonly Section[] = [
   nodeRuntimeSection,
   restBaselineSection,
   sentimentAttackSection,
+  remoteTierSection,
 ];
 
 export const MODES: Record<BenchSettings['mode'], Omit<BenchSettings, 'server'>> = {

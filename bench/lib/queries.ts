@@ -34,8 +34,9 @@ export function body(query: string, variables?: Record<string, unknown>): string
 /** The cheapest GraphQL request there is: it resolves no field of ours. */
 export const NOOP_QUERY = body('{ __typename }');
 
-export function irisPredict(instances: number): string {
-  return body(PREDICT, { model: 'iris', instances: irisInstances(instances) });
+/** `instances` iris flowers for `model` (iris, or a model with iris's features such as iris-remote). */
+export function irisPredict(instances: number, model = 'iris'): string {
+  return body(PREDICT, { model, instances: irisInstances(instances) });
 }
 
 /** `instances` iris flowers for the gateway, asking for label and scores (what the REST baseline answers). */
