@@ -86,7 +86,9 @@ export class KServeV2Backend implements InferenceBackend {
     try {
       const graph = graphFromMetadata(await this.fetchMetadata(client, path, timeoutMs, source), source);
       const outputs = new Map(graph.outputs.map((output) => [output.name, output]));
-      const circuit = new RemoteCircuit(settings.circuitBreaker, countsAgainstRemote);
+      const circuit = new RemoteCircuit(settings.circuitBreaker, countsAgainstRemote, (error) =>
+        error instanceof RemoteCallError ? `the server ${error.message}` : String(error),
+      );
       this.models.set(key, { name, client, circuit, settings, connections, timeoutMs, path, outputs });
       return graph;
     } catch (error) {

@@ -29,6 +29,8 @@ export class RemoteCircuit {
     private readonly settings: CircuitSettings,
     /** Whether a failed call counts against the remote. */
     counts: (error: unknown) => boolean,
+    /** How a failure reads in `condition` (default: its message). */
+    describe: (error: unknown) => string = (error) => (error instanceof Error ? error.message : String(error)),
   ) {
     this.breaker = new CircuitBreaker((call: () => Promise<unknown>) => call(), {
       timeout: false,
@@ -40,7 +42,7 @@ export class RemoteCircuit {
       errorFilter: (error: unknown) => !counts(error),
     });
     this.breaker.on('failure', (error: unknown) => {
-      this.lastFailure = error instanceof Error ? error.message : String(error);
+      this.lastFailure = describe(error);
     });
     this.breaker.on('open', () => {
       this.openedAt = new Date();
