@@ -109,13 +109,15 @@ const RemoteBackendSettings = z.strictObject({
     .transform(Number),
   /** Extra headers on every call (credentials); values may name environment variables as `${NAME}`. */
   headers: z
-    .record(
-      z
-        .string()
-        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
-        .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'is set by the gateway itself'),
-      z.string().regex(/^[^\r\n]*$/, 'must be one line'),
-    )
+    .record(z.string(), z.string().regex(/^[^\r\n]*$/, 'must be one line'))
+    .superRefine((headers, ctx) => {
+      for (const name of Object.keys(headers)) {
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+          ctx.addIssue({ code: 'custom', path: [name], message: 'must be an HTTP header name' });
+        else if (RESERVED_HEADERS.has(name.toLowerCase()))
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is set by the gateway itself' });
+      }
+    })
     .default({}),
   /** A call (metadata at load, or one batch's infer) taking longer fails with INFERENCE_TIMEOUT. Default: batching.timeoutMs. */
   timeoutMs: z.number().int().min(1).max(600_000).optional(),
