@@ -1,10 +1,13 @@
 import { getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { modelField } from '../tasks/predict/definition.js';
 import { costFields, countItems, textCost } from './item-cost.js';
+import { lookupIn, rootFieldTable } from './root-fields.js';
 
-const cost = (query: string, variables?: Record<string, unknown>) => {
+const fields = rootFieldTable({ configuredModels: { sentiment: 'sentiment', recommend: 'movie-recommender' } });
+const cost = (query: string, variables: Record<string, unknown> = {}) => {
   const document = parse(query);
-  return countItems(document, getOperationAST(document)!, variables);
+  return countItems(document, getOperationAST(document)!, variables, lookupIn(fields));
 };
 
 describe('countItems', () => {
@@ -93,8 +96,16 @@ describe('countItems: what execution will run', () => {
     expect(cost(`query ($t: String!) { classifySentiment(text: $t) { label } }`, { t: 'x'.repeat(1999) })).toBe(2);
   });
 
-  it('costs a root field it does not name but that takes instances like predict, so a new field is never free', () => {
-    expect(cost(`query ($i: [IrisFeaturesInput!]!) { predictIris(instances: $i) { label } }`, { i: [{}, {}, {}] })).toBe(3);
+  it('costs a root field registered at schema-build time (a generated per-model field) by its spec', () => {
+    const withIris = new Map([...fields, ['Query.predictIris', modelField('iris')]]);
+    const document = parse(`query ($i: [IrisFeaturesInput!]!) { a: predictIris(instances: $i) { label } }`);
+    expect(costFields(document, getOperationAST(document)!, { i: [{}, {}, {}] }, lookupIn(withIris))).toEqual([
+      { responseKey: 'a', field: 'predictIris', kind: 'predict', model: 'iris', items: 3, textCharacters: 0, cost: 3 },
+    ]);
+  });
+
+  it('costs nothing for a field that has no spec or only reads its model', () => {
+    expect(cost(`{ models { name } movies { id } moviesConnection { totalCount } unknown }`)).toBe(0);
   });
 
   it('reports each model field with its model, items and characters', () => {
@@ -103,10 +114,10 @@ describe('countItems: what execution will run', () => {
       y: classifySentiments(texts: $t) { label }
       z: recommendMovies(history: []) { score }
     }`);
-    expect(costFields(document, getOperationAST(document)!, { t: ['ab', 'c'.repeat(1500)] })).toEqual([
-      { responseKey: 'x', field: 'predict', model: 'digits', items: 1, textCharacters: 0, cost: 1 },
-      { responseKey: 'y', field: 'classifySentiments', model: null, items: 2, textCharacters: 1502, cost: 3 },
-      { responseKey: 'z', field: 'recommendMovies', model: null, items: 1, textCharacters: 0, cost: 1 },
+    expect(costFields(document, getOperationAST(document)!, { t: ['ab', 'c'.repeat(1500)] }, lookupIn(fields))).toEqual([
+      { responseKey: 'x', field: 'predict', kind: 'predict', model: 'digits', items: 1, textCharacters: 0, cost: 1 },
+      { responseKey: 'y', field: 'classifySentiments', kind: 'sentiment', model: 'sentiment', items: 2, textCharacters: 1502, cost: 3 },
+      { responseKey: 'z', field: 'recommendMovies', kind: 'recommend', model: 'movie-recommender', items: 1, textCharacters: 0, cost: 1 },
     ]);
   });
 });

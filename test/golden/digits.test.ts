@@ -9,7 +9,8 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readInitializers } from '../../scripts/lib/onnx-graph.js';
 import { type DigitData, loadDigitSplit } from '../../scripts/models/digits.js';
-import { type ModelManifest, parseManifest } from '../../src/models/manifest.js';
+import type { ModelManifest } from '../../src/models/manifest.js';
+import { parseManifest } from '../../src/tasks/registry.js';
 
 const MODEL_PATH = fileURLToPath(new URL('../../models/digits/1/model.onnx', import.meta.url));
 const MANIFEST_PATH = fileURLToPath(new URL('../../models/digits/model.json', import.meta.url));
@@ -74,7 +75,9 @@ describe('digits (golden)', () => {
   /** The given rows' images, stacked `[count, 784]`. */
   const imagesOf = (rows: number[]) => {
     const out = new Float32Array(rows.length * PIXELS);
-    rows.forEach((row, k) => out.set(data.images.subarray(row * PIXELS, (row + 1) * PIXELS), k * PIXELS));
+    rows.forEach((row, k) => {
+      out.set(data.images.subarray(row * PIXELS, (row + 1) * PIXELS), k * PIXELS);
+    });
     return out;
   };
   /** The first `perClass` held-out digits of each class. */
@@ -121,7 +124,9 @@ describe('digits (golden)', () => {
   it('recognises the first held-out digit of every class', async () => {
     const rows = firstHeldOut(1);
     const logits = await runLogits(session, imagesOf(rows), rows.length);
-    rows.forEach((row, k) => expect(argmax(logits.subarray(k * 10, k * 10 + 10))).toBe(data.labels[row]));
+    rows.forEach((row, k) => {
+      expect(argmax(logits.subarray(k * 10, k * 10 + 10))).toBe(data.labels[row]);
+    });
   });
 
   it('reaches the held-out accuracy its build reported (>= 95 %)', async () => {

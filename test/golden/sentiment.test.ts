@@ -9,8 +9,9 @@ import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInitializers } from '../../scripts/lib/onnx-graph.js';
 import { SENTIMENT_FIT_SENTENCES } from '../../scripts/lib/sentiment-fit-sentences.js';
-import { type ModelManifest, parseManifest } from '../../src/models/manifest.js';
+import type { ModelManifest } from '../../src/models/manifest.js';
 import { type BatchTensors, type ItemFeeds, splitRows, stackItems } from '../../src/runtime/tensor.js';
+import { parseManifest } from '../../src/tasks/registry.js';
 import { decodeSentiment, encodeText } from '../../src/tasks/sentiment/sentiment-codec.js';
 import { Vocabulary } from '../../src/tasks/sentiment/vocabulary.js';
 import { REQUIRED_SENTENCES, SENTIMENT_SENTENCES } from './sentiment-sentences.js';
@@ -109,7 +110,9 @@ describe('sentiment model (golden)', () => {
       const expected = expectedProbabilities(items[i]);
       const actual = Array.from(row.probabilities.data as Float32Array);
       expect(actual.length).toBe(3);
-      actual.forEach((p, c) => expect(Math.abs(p - expected[c]), `text ${i}, class ${c}`).toBeLessThan(1e-5));
+      actual.forEach((p, c) => {
+        expect(Math.abs(p - expected[c]), `text ${i}, class ${c}`).toBeLessThan(1e-5);
+      });
     });
   });
 
@@ -120,7 +123,9 @@ describe('sentiment model (golden)', () => {
       const alone = (await runBatch([text])).rows[0];
       const a = Array.from(alone.probabilities.data as Float32Array);
       const b = Array.from(batched[i].probabilities.data as Float32Array);
-      a.forEach((p, c) => expect(Math.abs(p - b[c])).toBeLessThan(1e-6));
+      a.forEach((p, c) => {
+        expect(Math.abs(p - b[c])).toBeLessThan(1e-6);
+      });
     }
   });
 

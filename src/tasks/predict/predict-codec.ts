@@ -3,7 +3,7 @@
  * and encodes it as one item's feeds; decodes one item's output into a prediction.
  */
 import { badInput, describeValue, MAX_ECHOED_NAME_CHARACTERS, pathSegment } from '../../errors/gateway-error.js';
-import type { ModelManifest, Task } from '../../models/manifest.js';
+import type { ModelManifest } from '../../models/manifest.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../../runtime/tensor.js';
 import { argmax, type ClassProbability, softmax } from '../shared/classification.js';
 
@@ -29,17 +29,7 @@ export interface PredictionResult {
   readonly values: number[];
 }
 
-export const PREDICT_TASKS: readonly Task[] = [
-  'tabular-classification',
-  'tabular-regression',
-  'tensor-classification',
-  'tensor-regression',
-];
 const FLOAT32_MAX = 3.4028234663852886e38;
-
-export function isPredictTask(task: Task): boolean {
-  return PREDICT_TASKS.includes(task);
-}
 
 /**
  * Validates and encodes a call's instances into one Float32Array: each item's feeds are a view on its
@@ -51,7 +41,9 @@ export function encodeInstances(manifest: ModelManifest, model: string, instance
   const input = manifest.inputs[0];
   const items: ItemFeeds[] = new Array(instances.length);
   if (!manifest.task.startsWith('tabular')) {
-    instances.forEach((instance, i) => (items[i] = encodeInstance(manifest, model, instance, `instances[${i}]`)));
+    instances.forEach((instance, i) => {
+      items[i] = encodeInstance(manifest, model, instance, `instances[${i}]`);
+    });
     return items;
   }
   const names = manifest.features!;
@@ -139,7 +131,8 @@ class RegressorPrediction implements PredictionResult {
   }
 
   get values(): number[] {
-    return (this.list ??= Array.from(this.row, Number));
+    this.list ??= Array.from(this.row, Number);
+    return this.list;
   }
 }
 
@@ -169,11 +162,13 @@ class ClassifierPrediction implements PredictionResult {
   }
 
   get values(): number[] {
-    return (this.list ??= Array.from(this.row, Number));
+    this.list ??= Array.from(this.row, Number);
+    return this.list;
   }
 
   get scores(): number[] {
-    return (this.probabilityList ??= this.kind === 'logits' ? softmax(this.row) : this.values);
+    this.probabilityList ??= this.kind === 'logits' ? softmax(this.row) : this.values;
+    return this.probabilityList;
   }
 
   get probabilities(): ClassProbability[] {
