@@ -1,16 +1,16 @@
 import { getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { modelField } from '../tasks/predict/definition.js';
-import { costFields, countItems, textCost } from './item-cost.js';
+import { costFields, textCost } from './item-cost.js';
 import { lookupIn, rootFieldTable } from './root-fields.js';
 
 const fields = rootFieldTable({ configuredModels: { sentiment: 'sentiment', recommend: 'movie-recommender' } });
 const cost = (query: string, variables: Record<string, unknown> = {}) => {
   const document = parse(query);
-  return countItems(document, getOperationAST(document)!, variables, lookupIn(fields));
+  return costFields(document, getOperationAST(document)!, variables, lookupIn(fields)).reduce((total, field) => total + field.cost, 0);
 };
 
-describe('countItems', () => {
+describe('costFields: items', () => {
   it('counts instances, texts and single-item fields across aliases', () => {
     expect(
       cost(`{
@@ -44,7 +44,7 @@ describe('countItems', () => {
   });
 });
 
-describe('countItems: what execution will run', () => {
+describe('costFields: what execution will run', () => {
   const defaults = `query ($i: [InstanceInput!]! = [{ features: {} }, { features: {} }, { features: {} }]) {
     a: predict(model: "iris", instances: $i) { label }
     b: predict(model: "iris", instances: $i) { label }

@@ -63,16 +63,6 @@ export function costFields(
   return [...byKey.values()];
 }
 
-/** The operation's total cost in budget items. */
-export function countItems(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Readonly<Record<string, unknown>>,
-  rootFields: RootFieldLookup,
-): number {
-  return costFields(document, operation, variables, rootFields).reduce((total, field) => total + field.cost, 0);
-}
-
 /** A text's cost: one item per started `TEXT_CHARACTERS_PER_ITEM` characters, at least one. */
 export function textCost(characters: number): number {
   return Math.max(1, Math.ceil(characters / TEXT_CHARACTERS_PER_ITEM));

@@ -37,12 +37,6 @@ export function elementCount(dims: readonly number[]): number {
   return count;
 }
 
-export function typeOfArray(data: TypedArray): ElementType {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Int32Array) return 'int32';
-  return 'int64';
-}
-
 /**
  * Stacks items into one batch per input. Every item must carry every name with the same element type and
  * rank (callers validate items before they join a batch); dynamic dimensions are padded with zeros.
@@ -63,7 +57,11 @@ export function stackItems(names: readonly string[], items: readonly ItemFeeds[]
     const rowSize = elementCount(maxDims);
     const data = allocate(first.type, rowSize * items.length);
     if (sameDims) copyRows(items, name, data);
-    else items.forEach((item, row) => copyPadded(item[name], maxDims, data, row * rowSize));
+    else {
+      items.forEach((item, row) => {
+        copyPadded(item[name], maxDims, data, row * rowSize);
+      });
+    }
     batch[name] = { type: first.type, dims: [items.length, ...maxDims], data };
   }
   return batch;
