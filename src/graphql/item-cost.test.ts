@@ -2,7 +2,13 @@ import { getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { modelField } from '../tasks/predict/definition.js';
 import { costFields, textCost } from './item-cost.js';
-import { lookupIn, rootFieldTable } from './root-fields.js';
+import { type RootFieldLookup, type RootFieldTable, rootFieldTable } from './root-fields.js';
+
+// The specs by coordinate, as the schema's root types would give them.
+const lookupIn =
+  (table: RootFieldTable): RootFieldLookup =>
+  (operation, field) =>
+    table.get(`${operation === 'mutation' ? 'Mutation' : 'Query'}.${field}`);
 
 const fields = rootFieldTable({ configuredModels: { sentiment: 'sentiment', recommend: 'movie-recommender' } });
 const cost = (query: string, variables: Record<string, unknown> = {}) => {

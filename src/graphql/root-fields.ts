@@ -111,12 +111,6 @@ export function rootFieldsOf(schema: GraphQLSchema): RootFieldLookup {
   return (operation, field) => schema.getRootType(operation)?.getFields()[field]?.extensions.rootField;
 }
 
-/** Looks specs up in `table` (coordinates of Query and Mutation). */
-export function lookupIn(table: RootFieldTable): RootFieldLookup {
-  return (operation, field) =>
-    table.get(`${operation === 'mutation' ? 'Mutation' : operation === 'query' ? 'Query' : 'Subscription'}.${field}`);
-}
-
 /** The specs of every root field of `schema`, by coordinate (for building the permissions map). */
 export function rootFieldSpecs(schema: GraphQLSchema): Map<string, Map<string, RootFieldSpec>> {
   const byType = new Map<string, Map<string, RootFieldSpec>>();
