@@ -20,6 +20,9 @@ import { PredictionResolver, resolvePredictWithPlainArguments } from './predicti
 import { checkRootFields, declareRootFields, type RootFieldTable } from './root-fields.js';
 import { SentimentResolver } from './sentiment/sentiment.resolver.js';
 
+/** A resolver class, whatever its constructor takes. */
+type ResolverClass = abstract new (...args: never[]) => object;
+
 export interface SchemaServices {
   readonly registry: ModelRegistry;
   readonly lifecycle: ModelLifecycle;
@@ -39,22 +42,20 @@ export interface SchemaOptions {
 }
 
 /** Each task kind's resolver class, built with its service: the one graphql-side list of kinds. */
-const TASK_RESOLVERS: Readonly<
-  Record<TaskKind, { type: abstract new (...args: never[]) => object; create: (services: SchemaServices) => object }>
-> = {
+const TASK_RESOLVERS: Readonly<Record<TaskKind, { type: ResolverClass; create: (services: SchemaServices) => object }>> = {
   predict: { type: PredictionResolver, create: (services) => new PredictionResolver(services.predict) },
   sentiment: { type: SentimentResolver, create: (services) => new SentimentResolver(services.sentiment) },
   recommend: { type: MoviesResolver, create: (services) => new MoviesResolver(services.recommend) },
 };
 
 export async function buildGatewaySchema(services: SchemaServices, { fields, extend }: SchemaOptions): Promise<GraphQLSchema> {
-  const resolvers = new Map<Function, object>([
+  const resolvers = new Map<ResolverClass, object>([
     ...Object.values(TASK_RESOLVERS).map(({ type, create }) => [type, create(services)] as const),
     [ModelsResolver, new ModelsResolver(services.registry)],
     [ModelControlResolver, new ModelControlResolver(services.lifecycle, services.registry)],
   ]);
   const container: ContainerType = {
-    get(resolverClass: Function) {
+    get(resolverClass: ResolverClass) {
       const resolver = resolvers.get(resolverClass);
       if (!resolver) throw new Error(`no instance registered for resolver ${resolverClass.name}`);
       return resolver;

@@ -41,9 +41,7 @@ export function encodeInstances(manifest: ModelManifest, model: string, instance
   const input = manifest.inputs[0];
   const items: ItemFeeds[] = new Array(instances.length);
   if (!manifest.task.startsWith('tabular')) {
-    instances.forEach((instance, i) => {
-      items[i] = encodeInstance(manifest, model, instance, `instances[${i}]`);
-    });
+    for (const [i, instance] of instances.entries()) items[i] = encodeInstance(manifest, model, instance, `instances[${i}]`);
     return items;
   }
   const names = manifest.features!;
