@@ -72,6 +72,16 @@ describe('client mistakes get a client status and a catalogue code, and no error
     expect(answer.text).not.toMatch(/stacktrace|at processGraphQLRequest|Unexpected error/);
     expect(errorLines().slice(before)).toEqual([]);
   });
+
+  it('a URL the router cannot decode', async () => {
+    const before = errorLines().length;
+    const response = await fetch(`${gateway.server.origin}/graphql/%zz`, { headers: gateway.as('app') });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [{ message: "'/graphql/%zz' is not a valid url component", extensions: { code: 'BAD_REQUEST' } }],
+    });
+    expect(errorLines().slice(before)).toEqual([]);
+  });
 });
 
 describe('error messages never echo a huge input whole (production)', () => {

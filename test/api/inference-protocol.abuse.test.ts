@@ -349,6 +349,12 @@ describe('a corpus of bad inference protocol requests over HTTP', () => {
     expect((await v2(server, INFER, irisRequest())).status).toBe(200);
   });
 
+  it("answers an unknown route under /v2 in the protocol's form", async () => {
+    const response = await v2(server, '/v2/repository/index', {});
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ code: 'NOT_FOUND', error: 'Route POST:/v2/repository/index not found' });
+  });
+
   it('parses a body sent without a Content-Type, or with a form type, as JSON', async () => {
     // fetch sends bytes without a Content-Type of its own
     const body = new TextEncoder().encode(JSON.stringify(irisRequest()));
