@@ -51,10 +51,8 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     if (gatewayError) return { ...formatted, ...formatGatewayError(gatewayError) };
     // Errors raised on purpose (Apollo's request errors, libraries' GraphQLErrors) carry their own code.
     const code = formatted.extensions?.code;
-    if (code === 'BAD_REQUEST') {
-      const precise = APOLLO_BAD_REQUEST_BY_STATUS[httpStatusOf(error) ?? 400];
-      if (precise) return { ...formatted, extensions: { ...formatted.extensions, code: precise } };
-    }
+    const precise = preciseApolloCode(code, error);
+    if (precise !== code) return { ...formatted, extensions: { ...formatted.extensions, code: precise } };
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
     if (isClientMistake(error)) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
@@ -109,7 +107,12 @@ export function errorCodeOf(error: GraphQLError): string {
   const gatewayError = gatewayErrorIn(error);
   if (gatewayError) return gatewayError.code;
   const code = error.extensions?.code;
-  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+  return typeof code === 'string' ? preciseApolloCode(code, error) : 'INTERNAL_SERVER_ERROR';
+}
+
+/** Apollo's code for an error, or the catalogue's more precise one where Apollo says BAD_REQUEST with another status. */
+function preciseApolloCode<Code>(code: Code, error: unknown): Code | ErrorCode {
+  return (code === 'BAD_REQUEST' && APOLLO_BAD_REQUEST_BY_STATUS[httpStatusOf(error) ?? 400]) || code;
 }
 
 /**
