@@ -176,7 +176,7 @@ export const ERROR_CATALOGUE = {
     meaning:
       'With `PERSISTED_DOCUMENTS=only`, the document is not one registered at build time; send a registered document (its hash as `extensions.persistedQuery`).',
   },
-  // --- HTTP: refusals of the request as HTTP, before any protocol reads it ------------------------------
+  // --- HTTP: the request refused as HTTP, before a protocol reads it -----------------------------
   NOT_FOUND: {
     status: 404,
     arrives: 'request',
