@@ -60,7 +60,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_URL: 'redis://:pw@redis:6379/2' }).rateLimitStore).toEqual({
       kind: 'redis',
       url: 'redis://:pw@redis:6379/2',
-      commandTimeoutMs: 200,
+      commandTimeoutMs: 500,
     });
     expect(loadConfig({ REDIS_URL: 'rediss://redis.internal', REDIS_COMMAND_TIMEOUT_MS: '50' }).rateLimitStore).toMatchObject({
       commandTimeoutMs: 50,

@@ -75,7 +75,7 @@ const EnvSchema = z.object({
   /** Redis shared by every replica for item budgets (`redis://[:password@]host:port[/db]`; `rediss://` for TLS); unset: in memory. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   /** A Redis command unanswered this long fails, and the replica's own in-memory budget answers instead. */
-  REDIS_COMMAND_TIMEOUT_MS: positiveInt().max(60_000, 'must be at most 60000').default(200),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt().max(60_000, 'must be at most 60000').default(500),
   /** Operations one batched HTTP request (a JSON array) may hold. */
   MAX_BATCHED_OPERATIONS: positiveInt().default(10),
   /** Model names the sentiment and recommendation fields use. */

@@ -11,6 +11,10 @@
  * store; while it lasts a caller's budget is enforced by each replica on its own (N replicas: up to N
  * times the budget). The client never queues: a command sent while disconnected fails at once, one in
  * flight when the connection drops fails then and is not replayed (the insurance has already counted it).
+ *
+ * The store is `down` when the connection drops, or when a command fails and a PING right after it
+ * fails too (one slow answer, say while this process was busy, is not an outage); while down, calls go
+ * straight to the insurance and a PING a second asks whether Redis is back.
  */
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
@@ -22,7 +26,7 @@ export const REDIS_KEY_PREFIX = 'gateway:items';
 const RECONNECT_MAX_DELAY_MS = 2000;
 /** A connection attempt that takes longer is dropped and retried. */
 const CONNECT_TIMEOUT_MS = 2000;
-/** While the store is down with the connection open (commands timing out), how often a PING asks whether it is back. */
+/** While the store is down, how often a PING asks whether it is back. */
 const PROBE_INTERVAL_MS = 1000;
 
 /** `connecting` until the first connection succeeds or fails; `down` while the insurance serves. */
@@ -91,16 +95,12 @@ export function createRedisItemLimiter(options: RedisItemLimiterOptions): RedisI
   });
   client.on('close', () => setState('down', lastError ?? 'connection closed'));
 
-  const fallback = () => {
-    options.onFallback?.();
-    // Only an open connection failing or timing out a command says something the connection events did not.
-    if (state === 'up') setState('down', `a command failed or took longer than ${options.commandTimeoutMs} ms`);
-  };
-
-  // Commands that time out leave the connection open, so no 'ready' event will say Redis is back: ask.
+  // A PING decides what a failed command or the connection events cannot: a command can time out while
+  // this process was busy (a blip: it stays up), and a Redis that hangs leaves the connection open, so no
+  // 'ready' event says when it is back.
   let probing = false;
-  const probe = setInterval(() => {
-    if (state !== 'down' || probing || client.status !== 'ready') return;
+  const probe = (reasonIfNoAnswer: string) => {
+    if (probing || client.status !== 'ready') return;
     probing = true;
     client.ping().then(
       () => {
@@ -109,12 +109,32 @@ export function createRedisItemLimiter(options: RedisItemLimiterOptions): RedisI
       },
       () => {
         probing = false;
+        setState('down', reasonIfNoAnswer);
       },
     );
+  };
+  const prober = setInterval(() => {
+    if (state === 'down') probe('no answer to PING');
   }, PROBE_INTERVAL_MS);
-  probe.unref();
+  prober.unref();
 
-  const limiter = createFlexibleItemLimiter(
+  const fallback = () => {
+    options.onFallback?.();
+    if (state === 'up') probe(`a command failed or took longer than ${options.commandTimeoutMs} ms, and so did a PING after it`);
+  };
+
+  // One insurance limiter per budget size, shared by the Redis path (its insuranceLimiter) and the local
+  // path taken while the store is down, so a replica counts one budget per caller either way.
+  const insurance = new Map<number, InsuranceLimiter>();
+  const insuranceFor = (points: number) => {
+    let limiter = insurance.get(points);
+    if (!limiter) {
+      limiter = new InsuranceLimiter({ points, duration: WINDOW_SECONDS }, fallback);
+      insurance.set(points, limiter);
+    }
+    return limiter;
+  };
+  const shared = createFlexibleItemLimiter(
     (points) =>
       new RateLimiterRedis({
         storeClient: client,
@@ -123,13 +143,18 @@ export function createRedisItemLimiter(options: RedisItemLimiterOptions): RedisI
         keyPrefix: REDIS_KEY_PREFIX,
         // Not connected: answer from the insurance at once instead of sending into a closed socket.
         rejectIfRedisNotReady: true,
-        insuranceLimiter: new InsuranceLimiter({ points, duration: WINDOW_SECONDS }, fallback),
+        insuranceLimiter: insuranceFor(points),
       }),
   );
+  // While the store is down, calls go to the insurance without waiting for Redis to time out again.
+  const local = createFlexibleItemLimiter(insuranceFor);
+  const current = () => (state === 'down' ? local : shared);
 
   let connecting: Promise<void> | undefined;
   return {
-    ...limiter,
+    consume: (key, items, itemsPerMinute) => current().consume(key, items, itemsPerMinute),
+    refund: (key, items, itemsPerMinute) => current().refund(key, items, itemsPerMinute),
+    peek: (key, itemsPerMinute) => current().peek(key, itemsPerMinute),
     state: () => state,
     connect() {
       // A failed first attempt is logged by the state change, and ioredis keeps retrying with backoff.
@@ -141,7 +166,7 @@ export function createRedisItemLimiter(options: RedisItemLimiterOptions): RedisI
     },
     async close() {
       closing = true;
-      clearInterval(probe);
+      clearInterval(prober);
       if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
       else client.disconnect();
     },

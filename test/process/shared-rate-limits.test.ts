@@ -82,6 +82,17 @@ describe.skipIf(skipReason !== undefined)('two gateway processes sharing item bu
   it('shares one budget: 100 items through one replica and 100 through the other leave the second RATE_LIMITED', async () => {
     expect(await storeStates()).toEqual(['up', 'up']);
     await spendAcrossReplicas();
+    // The Open Inference Protocol spends from the same budget, on either replica.
+    const v2 = await fetch(`http://127.0.0.1:${gateways[1].port}/v2/models/iris/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...as('limited') },
+      body: JSON.stringify({ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }] }),
+    });
+    expect(v2.status).toBe(429);
+    expect(await v2.json()).toEqual({
+      code: 'RATE_LIMITED',
+      error: `the request asks for 1 model item, but 0 remain of this caller's 120 per minute; retry in ${v2.headers.get('retry-after')} s`,
+    });
   });
 
   it('loses and holds no request when Redis is killed mid-run, and shares budgets again once it is back', async () => {
@@ -125,7 +136,7 @@ describe.skipIf(skipReason !== undefined)('two gateway processes sharing item bu
       expect(await gateway.metric('gateway_rate_limit_store_up{store="redis"}')).toBe(0);
       expect(await gateway.metric('gateway_rate_limit_store_fallbacks_total')).toBeGreaterThan(0);
       const outage = gateway.logs.filter((l) => String(l.msg).startsWith('rate-limit store unavailable'));
-      expect(outage).toHaveLength(1);
+      expect(outage, JSON.stringify(gateway.logs.filter((l) => String(l.msg).includes('rate-limit') || String(l.msg).includes('item budgets')))).toHaveLength(1);
       expect(outage[0]).toMatchObject({ level: 40, rateLimitStore: 'redis', redis: redis.url });
     }
 
