@@ -8,6 +8,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
 import pino, { type Logger } from 'pino';
 import { createAuthenticator, DEV_KEY } from '../auth/authenticator.js';
 import { applyPermissions } from '../auth/permissions.js';
@@ -22,6 +23,7 @@ import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
 import { RequestLoaders, usePerOperationLoaders } from '../graphql/loaders.js';
 import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
+import { rootFieldTable } from '../graphql/root-fields.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
 import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
 import { createRedisItemLimiter } from '../limits/redis-item-limiter.js';
@@ -32,8 +34,9 @@ import { GatewayMetrics } from '../observability/metrics.js';
 import { InferencePool } from '../runtime/inference-pool.js';
 import { PreprocessPool } from '../runtime/preprocess-pool.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
-import { prepareRecommenderResources, RecommendService } from '../tasks/recommend/recommend-service.js';
-import { prepareSentimentResources, SentimentService } from '../tasks/sentiment/sentiment-service.js';
+import { RecommendService } from '../tasks/recommend/recommend-service.js';
+import { MODEL_TASKS } from '../tasks/registry.js';
+import { SentimentService } from '../tasks/sentiment/sentiment-service.js';
 import { TEXT_ENCODING_MODULE } from '../tasks/sentiment/text-encoding.handler.js';
 import { TEXT_ENCODING_HANDLER } from '../tasks/sentiment/text-encoding.js';
 import { limitAnonymousRequests } from './anonymous-limits.js';
@@ -78,6 +81,11 @@ export interface GatewayDependencies {
   readonly logger?: Logger;
   /** Where item budgets are kept, instead of the store the config names (in memory, or Redis with REDIS_URL). */
   readonly rateLimiter?: ItemRateLimiter;
+  /**
+   * Adds root fields to the schema at build time, each with its spec in `extensions.rootField`
+   * (src/graphql/root-fields.ts); start-up is refused when one lacks it.
+   */
+  readonly extendSchema?: (schema: GraphQLSchema) => GraphQLSchema;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -94,7 +102,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const lifecycle = new ModelLifecycle({
     root: config.modelsDir,
     registry,
-    preparers: { recommendation: prepareRecommenderResources, 'text-classification': prepareSentimentResources },
+    tasks: MODEL_TASKS,
     control: config.models.control,
     pollSeconds: config.models.pollSeconds,
     logger,
@@ -107,15 +115,21 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     niceIncrement: config.preprocess.niceIncrement,
   });
 
-  const resolverSchema = await buildGatewaySchema({
-    registry,
-    lifecycle,
-    predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
-    sentiment: new SentimentService(registry, config.models.sentiment, preprocess, { maxTexts: config.limits.maxTexts }),
-    recommend: new RecommendService(registry, config.models.recommender),
-  });
-  const permissionOptions = { registry, sentimentModel: config.models.sentiment, recommenderModel: config.models.recommender };
-  const schema = config.auth.authorization ? applyPermissions(resolverSchema, permissionOptions) : resolverSchema;
+  // Refused here, before anything listens, when a root field has no permission rule or runs a model without an item cost.
+  const resolverSchema = await buildGatewaySchema(
+    {
+      registry,
+      lifecycle,
+      predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
+      sentiment: new SentimentService(registry, config.models.sentiment, preprocess, { maxTexts: config.limits.maxTexts }),
+      recommend: new RecommendService(registry, config.models.recommender),
+    },
+    {
+      fields: rootFieldTable({ configuredModels: { sentiment: config.models.sentiment, recommend: config.models.recommender } }),
+      extend: dependencies.extendSchema,
+    },
+  );
+  const schema = config.auth.authorization ? applyPermissions(resolverSchema, { registry }) : resolverSchema;
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -194,11 +208,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         maxTextCharactersPerRequest: config.limits.maxTextCharactersPerRequest,
         defaultItemsPerMinute: config.limits.itemsPerMinute,
         limiter: rateLimiter,
-        models: {
-          manifestOf: (name) => registry.manifestOf(name),
-          sentiment: config.models.sentiment,
-          recommender: config.models.recommender,
-        },
+        models: { manifestOf: (name) => registry.manifestOf(name) },
         authorization: config.auth.authorization,
         onRateLimited,
         onStoreError: (error) => logger.warn({ err: error }, 'the item budget store failed; the response goes without cost figures'),
