@@ -1,7 +1,7 @@
 /** The manifest's `backend` field: a remote inference server instead of a local model.onnx. */
 import { describe, expect, it } from 'vitest';
 import { linearManifest } from '../../test/support/temp-repository.js';
-import { parseManifest } from './manifest.js';
+import { parseManifest } from '../tasks/registry.js';
 
 const remote = (backend: Record<string, unknown>, overrides: Record<string, unknown> = {}) =>
   parseManifest({ ...linearManifest(overrides), backend: { kind: 'kserve-v2', url: 'http://inference:8000', model: 'iris', ...backend } });

@@ -11,6 +11,7 @@ import { linearManifest, TempRepository } from '../../test/support/temp-reposito
 import { linearModel } from '../../test/support/tiny-models.js';
 import { KServeV2Backend } from '../backends/kserve-v2/backend.js';
 import { InferencePool } from '../runtime/inference-pool.js';
+import { MODEL_TASKS } from '../tasks/registry.js';
 import { ModelLifecycle } from './lifecycle.js';
 import type { ModelManifestInput } from './manifest.js';
 import { ModelRegistry } from './registry.js';
@@ -62,7 +63,7 @@ describe('models on a remote backend, through the lifecycle', () => {
       backend: new InferencePool({ workers: 1 }),
       chooser: { backends: [remote], choose: (manifest) => (manifest.backend?.kind === 'kserve-v2' ? remote : undefined) },
     });
-    lifecycle = new ModelLifecycle({ root: repo.root, registry, control: 'poll', pollSeconds: 3600 });
+    lifecycle = new ModelLifecycle({ root: repo.root, registry, tasks: MODEL_TASKS, control: 'poll', pollSeconds: 3600 });
     await lifecycle.start();
   });
   afterAll(async () => {
@@ -102,7 +103,7 @@ describe('models on a remote backend, through the lifecycle', () => {
   it('fails a remote model where the gateway has no backend of its kind, naming backend.kind', async () => {
     const lonely = new ModelRegistry({ backend: new InferencePool({ workers: 1 }) });
     const other = new TempRepository().manifest('remote-lin', remoteManifest(server.url, 2));
-    const alone = new ModelLifecycle({ root: other.root, registry: lonely });
+    const alone = new ModelLifecycle({ root: other.root, registry: lonely, tasks: MODEL_TASKS });
     try {
       await alone.start();
       expect(lonely.info('remote-lin')).toMatchObject({

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/remote-models.js';
 import { json, type Script, type ScriptedServer, startScriptedServer, v2Script } from '../../../test/support/scripted-inference-server.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { ModelManifest, type ModelManifestInput } from '../../models/manifest.js';
+import type { ModelManifestInput } from '../../models/manifest.js';
 import type { BatchTensors } from '../../runtime/tensor.js';
+import { ModelManifest } from '../../tasks/registry.js';
 import { KServeV2Backend } from './backend.js';
 import { MAX_REMOTE_MESSAGE_CHARACTERS } from './client.js';
 

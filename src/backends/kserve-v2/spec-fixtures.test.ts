@@ -7,8 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { json, type ScriptedServer, startScriptedServer, v2Script } from '../../../test/support/scripted-inference-server.js';
-import { ModelManifest } from '../../models/manifest.js';
 import type { BatchTensors } from '../../runtime/tensor.js';
+import { ModelManifest } from '../../tasks/registry.js';
 import { KServeV2Backend } from './backend.js';
 
 // The spec's example model's output: a [3, 2] FP32 tensor. Its input here is one FP32 [batch, 2] tensor
