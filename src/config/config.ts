@@ -462,6 +462,16 @@ function crossFieldProblems(present: Readonly<Record<string, string | undefined>
   if (!readsManifest && present.PERSISTED_DOCUMENTS_FILE !== undefined) {
     problems.push(formatProblem('PERSISTED_DOCUMENTS_FILE', 'needs PERSISTED_DOCUMENTS=allow or only to take effect', present));
   }
+  // A ratio without a sampler that reads it would silently sample everything.
+  if (present.OTEL_TRACES_SAMPLER_ARG !== undefined && !present.OTEL_TRACES_SAMPLER?.endsWith('traceidratio')) {
+    problems.push(
+      formatProblem(
+        'OTEL_TRACES_SAMPLER_ARG',
+        'needs OTEL_TRACES_SAMPLER=traceidratio or parentbased_traceidratio to take effect',
+        present,
+      ),
+    );
+  }
   if (present.AUTHORIZATION === 'off' && present.NODE_ENV === 'production') {
     problems.push(formatProblem('AUTHORIZATION', 'must be on in production (off exists to measure its cost)', present));
   }
