@@ -164,12 +164,9 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
     items.forEach((item, index) => {
       promises.push(
         new Promise<Result>((resolve, reject) => {
-          const invalid = refusal ?? this.validationError(item, index);
-          if (invalid) {
-            reject(invalid);
-            return;
-          }
-          admitted.push({ item, enqueuedAt: now, caller, resolve, reject });
+          const error = refusal ?? this.validationError(item, index);
+          if (error) reject(error);
+          else admitted.push({ item, enqueuedAt: now, caller, resolve, reject });
         }),
       );
     });
@@ -314,7 +311,7 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
             return;
           }
           finish('ok', () => {
-            for (let index = 0; index < batch.length; index += 1) batch[index].resolve(results[index]);
+            for (const [index, pending] of batch.entries()) pending.resolve(results[index]);
           });
         },
         (error: unknown) => {

@@ -51,7 +51,7 @@ export function encodeInstances(manifest: ModelManifest, model: string, instance
   const input = manifest.inputs[0];
   const items: ItemFeeds[] = new Array(instances.length);
   if (!manifest.task.startsWith('tabular')) {
-    instances.forEach((instance, i) => (items[i] = encodeInstance(manifest, model, instance, `instances[${i}]`)));
+    for (const [i, instance] of instances.entries()) items[i] = encodeInstance(manifest, model, instance, `instances[${i}]`);
     return items;
   }
   const names = manifest.features!;
@@ -139,7 +139,8 @@ class RegressorPrediction implements PredictionResult {
   }
 
   get values(): number[] {
-    return (this.list ??= Array.from(this.row, Number));
+    this.list ??= Array.from(this.row, Number);
+    return this.list;
   }
 }
 
@@ -169,11 +170,13 @@ class ClassifierPrediction implements PredictionResult {
   }
 
   get values(): number[] {
-    return (this.list ??= Array.from(this.row, Number));
+    this.list ??= Array.from(this.row, Number);
+    return this.list;
   }
 
   get scores(): number[] {
-    return (this.probabilityList ??= this.kind === 'logits' ? softmax(this.row) : this.values);
+    this.probabilityList ??= this.kind === 'logits' ? softmax(this.row) : this.values;
+    return this.probabilityList;
   }
 
   get probabilities(): ClassProbability[] {
