@@ -113,6 +113,8 @@ describe('tracing on', () => {
     expect(batch!.parentSpanContext).toBeUndefined();
     expect(batch!.spanContext().traceId).not.toBe(traceId);
     expect(batch!.links.map((link) => link.context.spanId)).toEqual([field.spanContext().spanId]);
+    // ...and the field links back to it, so the request's trace leads to the batch.
+    expect(field.links.map((link) => link.context.spanId)).toEqual([batch!.spanContext().spanId]);
     expect(batch!.attributes).toMatchObject({ 'gateway.model.name': 'iris', 'gateway.model.version': 2, 'gateway.batch.size': 1 });
 
     // The worker's session.run, timed in the worker thread, under the batch.
@@ -171,6 +173,7 @@ describe('tracing on', () => {
         [v2Trace, v2Request.spanContext().spanId],
       ]),
     );
+    for (const caller of [field, v2Request]) expect(caller.links.map((link) => link.context.spanId)).toEqual([batch.spanContext().spanId]);
   });
 
   it('traces a remote call: a client span under the caller, whose traceparent makes the remote server span its child', async () => {
