@@ -16,7 +16,7 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { injectTraceparent, startTracing, type Tracing, withClientSpan } from '../../src/observability/tracing.js';
+import { injectTraceparent, startTracing, type Tracing, traceLogFields, withClientSpan } from '../../src/observability/tracing.js';
 import { startTestServer, type TestServer } from '../support/gateway-server.js';
 import { irisRequest, v2 } from '../support/inference-protocol.js';
 import { TempRepository } from '../support/temp-repository.js';
@@ -266,6 +266,25 @@ describe('tracing on', () => {
       expect(dead.status.code).toBe(SpanStatusCode.ERROR);
       expect(dead.attributes['error.type']).toBe('TypeError');
     });
+  });
+
+  it("gives the gateway's log lines the active span's ids (its pino mixin), and none outside a span", () => {
+    const written: Record<string, unknown>[] = [];
+    const logger = pino(
+      { mixin: traceLogFields },
+      new Writable({
+        write(chunk, _encoding, done) {
+          written.push(JSON.parse(String(chunk)));
+          done();
+        },
+      }),
+    );
+    const span = tracing.tracer.startSpan('work');
+    context.with(trace.setSpan(context.active(), span), () => logger.info('inside'));
+    span.end();
+    logger.info('outside');
+    expect(written[0]).toMatchObject({ msg: 'inside', trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId });
+    expect(written[1]).not.toHaveProperty('trace_id');
   });
 
   it('makes no span for probes and health routes', async () => {
