@@ -1,5 +1,5 @@
 /**
- * 12. What OpenTelemetry tracing costs: the same queries on three gateways that differ only in their
+ * 13. What OpenTelemetry tracing costs: the same queries on three gateways that differ only in their
  * OTEL_* variables. Off (no variable: the SDK is not even loaded), on with `OTEL_TRACES_EXPORTER=none`
  * (every span made, propagated and dropped: the cost of tracing itself), and on exporting OTLP/HTTP to a
  * collector stand-in that reads and discards what it gets. "Off" against the code before tracing existed
@@ -22,7 +22,7 @@ type Variant = 'off' | 'on-none' | 'on-otlp';
 
 export const tracingSection: Section = {
   id: 'tracing',
-  title: '12. Tracing overhead: OpenTelemetry off vs on',
+  title: '13. Tracing overhead: OpenTelemetry off vs on',
   needsHeavyModel: false,
   async run(ctx) {
     // Stands in for an OpenTelemetry collector: answers every export at once, keeps nothing.
