@@ -32,6 +32,7 @@ import { remoteTierSection } from './sections/remote-tier.js';
 import { restBaselineSection } from './sections/rest-baseline.js';
 import { sentimentAttackSection } from './sections/sentiment-attack.js';
 import { startupSection } from './sections/startup.js';
+import { tracingSection } from './sections/tracing.js';
 import { withinRequestSection } from './sections/within-request.js';
 
 /** The heavy model's scheduler knobs in the batched variant. */
@@ -50,6 +51,7 @@ export const SECTIONS: readonly Section[] = [
   restBaselineSection,
   sentimentAttackSection,
   remoteTierSection,
+  tracingSection,
 ];
 
 export const MODES: Record<BenchSettings['mode'], Omit<BenchSettings, 'server'>> = {
