@@ -107,6 +107,7 @@ export class KServeV2Backend implements InferenceBackend {
     try {
       const answer = await model.circuit.run(() =>
         model.client.post(`${model.path}/infer`, encodeInferRequest(feeds, fetches), {
+          route: '/v2/models/{name}/versions/{version}/infer',
           timeoutMs: model.timeoutMs,
           maxBytes: answerByteLimit(model.outputs, fetches, rows),
           signal,
@@ -161,7 +162,7 @@ export class KServeV2Backend implements InferenceBackend {
     const deadline = performance.now() + (this.options.loadWaitMs ?? 30_000);
     for (let pause = FIRST_LOAD_RETRY_MS; ; pause = Math.min(pause * 2, LAST_LOAD_RETRY_MS)) {
       try {
-        return await client.get(path, { timeoutMs, maxBytes: MAX_METADATA_BYTES });
+        return await client.get(path, { route: '/v2/models/{name}/versions/{version}', timeoutMs, maxBytes: MAX_METADATA_BYTES });
       } catch (error) {
         const notYet = error instanceof RemoteCallError && (error.kind === 'unreachable' || error.status === 503);
         if (!notYet || this.closed || performance.now() + pause > deadline) throw loadError(error, source);

@@ -5,6 +5,7 @@
  * of one of four kinds, which the backend maps to the error catalogue; nothing waits forever.
  */
 import { Pool } from 'undici';
+import { withClientSpan } from '../../observability/tracing.js';
 import { outgoingHeaders } from './headers.js';
 
 // --- public types --------------------------------------------------------------------------------
@@ -42,6 +43,8 @@ export interface CallOptions {
   readonly maxBytes: number;
   /** The caller's own abort (a batch past the scheduler's timeout): the call stops, and rejects with its reason. */
   readonly signal?: AbortSignal;
+  /** The path's template, naming the call's span (low cardinality: `/v2/models/{name}/versions/{version}/infer`). */
+  readonly route: string;
 }
 
 /** Longest remote error text carried into our messages. */
@@ -70,11 +73,13 @@ export class KServeV2Client {
   /** The base URL as configured, for messages. */
   readonly url: string;
   private readonly pool: Pool;
+  private readonly origin: string;
   private readonly basePath: string;
 
   constructor(private readonly options: KServeV2ClientOptions) {
     const url = new URL(options.url);
     this.url = options.url;
+    this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, { connections: options.connections });
   }
@@ -97,33 +102,45 @@ export class KServeV2Client {
   private async call(method: 'GET' | 'POST', path: string, body: string | undefined, options: CallOptions): Promise<unknown> {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    let answer: { status: number; text: string };
     try {
-      const response = await this.pool.request({
-        method,
-        path: `${this.basePath}${path}`,
-        headers: outgoingHeaders(this.options.headers, body !== undefined),
-        body,
-        signal,
-      });
-      if (response.statusCode !== 200) {
-        const text = await readLimited(response.body, MAX_ERROR_BODY_BYTES, true);
-        throw new RemoteCallError('status', `answered HTTP ${response.statusCode}: ${remoteMessage(text)}`, response.statusCode);
-      }
-      const declared = Number(response.headers['content-length']);
-      if (declared > options.maxBytes) {
-        response.body.destroy();
-        throw tooLarge(options.maxBytes, `${declared} bytes`);
-      }
-      const text = await readLimited(response.body, options.maxBytes, false);
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (error) {
-        throw new RemoteCallError('malformed', `answered with a body that is not JSON (${(error as Error).message}): ${trimmed(text)}`);
-      }
+      // One client span per call (under the batch's span when tracing), whose traceparent the remote continues.
+      answer = await withClientSpan(
+        {
+          method,
+          url: `${this.origin}${this.basePath}${path}`,
+          name: `${method} ${options.route}`,
+          headers: outgoingHeaders(this.options.headers, body !== undefined),
+          statusOf: (result) => result.status,
+        },
+        async (headers) => {
+          const response = await this.pool.request({ method, path: `${this.basePath}${path}`, headers, body, signal });
+          if (response.statusCode !== 200) {
+            return { status: response.statusCode, text: await readLimited(response.body, MAX_ERROR_BODY_BYTES, true) };
+          }
+          const declared = Number(response.headers['content-length']);
+          if (declared > options.maxBytes) {
+            response.body.destroy();
+            throw tooLarge(options.maxBytes, `${declared} bytes`);
+          }
+          return { status: 200, text: await readLimited(response.body, options.maxBytes, false) };
+        },
+      );
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       if (timeout.aborted) throw new RemoteCallError('timeout', `did not answer within ${options.timeoutMs} ms`);
       throw asRemoteCallError(error);
+    }
+    if (answer.status !== 200) {
+      throw new RemoteCallError('status', `answered HTTP ${answer.status}: ${remoteMessage(answer.text)}`, answer.status);
+    }
+    try {
+      return JSON.parse(answer.text) as unknown;
+    } catch (error) {
+      throw new RemoteCallError(
+        'malformed',
+        `answered with a body that is not JSON (${(error as Error).message}): ${trimmed(answer.text)}`,
+      );
     }
   }
 }

@@ -36,7 +36,7 @@ export function resolveHeaders(
 
 /**
  * The headers of one call to the remote: the manifest's resolved headers and the protocol's own. The
- * one place they are built, per call, so that tracing can add the current span's `traceparent` here.
+ * one place they are built, per call; the client's span (`withClientSpan`) adds its `traceparent`.
  */
 export function outgoingHeaders(configured: Readonly<Record<string, string>>, hasBody: boolean): Record<string, string> {
   return { ...configured, accept: 'application/json', ...(hasBody ? { 'content-type': 'application/json' } : {}) };
