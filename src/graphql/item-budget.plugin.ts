@@ -243,7 +243,7 @@ function tooComplex(message: string, details: Record<string, unknown>) {
   return toRequestError(new GatewayError('QUERY_TOO_COMPLEX', message, details));
 }
 
-// The shared refusal (src/limits), as a request-ending GraphQL error with a Retry-After header.
+// The shared refusal (src/limits), as a request-ending GraphQL error (with a Retry-After header, from its retryAfter).
 function overBudget(items: number, decision: RateDecision & { readonly allowed: false }) {
-  return toRequestError(overBudgetError('the operation', items, decision), { 'retry-after': String(decision.retryAfterSeconds) });
+  return toRequestError(overBudgetError('the operation', items, decision));
 }

@@ -45,7 +45,7 @@ import { capConnections, connectionOptions } from './connection-limits.js';
 import { refuseEncodedBodies } from './content-encoding.js';
 import { registerCors } from './cors.js';
 import { registerHealthRoutes } from './health.routes.js';
-import { registerHttpErrorHandling } from './http-errors.js';
+import { answerClientErrors, answerFrameworkErrors, registerHttpErrorHandling } from './http-errors.js';
 import { createProtocolAccess } from './inference-protocol/access.js';
 import { registerInferenceProtocol } from './inference-protocol/routes.js';
 import { listenForMetrics, type MetricsListener, registerMetricsRoute } from './metrics.routes.js';
@@ -141,6 +141,12 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     // A request that reaches us while we close still gets its real answer, not a 503.
     return503OnClosing: false,
     ...connectionOptions(config.connections),
+    // Requests Node's parser refuses (too slow, headers too large) get a catalogue refusal too.
+    clientErrorHandler: answerClientErrors((code) => metrics.errors.inc({ code })),
+    frameworkErrors: answerFrameworkErrors(metrics),
+    // A path parameter (a v2 model name) as long as the headers allow: the route validates it and
+    // answers its own BAD_USER_INPUT, where the router's default (100) answered 414 outside the catalogue.
+    routerOptions: { maxParamLength: 16_384 },
   });
   capConnections(app.server, config.connections.maxConnections, () => metrics.connectionsDropped.inc());
   await registerCors(app, { origins: config.cors.origins, warn: (message) => logger.warn({ corsOrigins: config.cors.origins }, message) });
@@ -225,7 +231,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     method: ['GET', 'POST'],
     onRequest: beforeBody.onRequest,
     preParsing: beforeBody.preParsing,
-    preValidation: limitBatchedOperations(config.limits.maxBatchedOperations, { onRefused: (code) => metrics.errors.inc({ code }) }),
+    preValidation: limitBatchedOperations(config.limits.maxBatchedOperations),
     handler: graphqlHandler,
   });
   registerHealthRoutes(app, { registry });

@@ -2,6 +2,7 @@
  * Operational routes: liveness and readiness (metrics: metrics.routes.ts).
  */
 import type { FastifyInstance } from 'fastify';
+import { ERROR_CATALOGUE } from '../errors/catalogue.js';
 import type { ModelRegistry } from '../models/registry.js';
 
 export function registerHealthRoutes(app: FastifyInstance, { registry }: { registry: ModelRegistry }): void {
@@ -14,7 +15,8 @@ export function registerHealthRoutes(app: FastifyInstance, { registry }: { regis
    */
   app.get('/readyz', async (_request, reply) => {
     const models = Object.fromEntries(registry.list().map((info) => [info.name, info.status]));
-    if (!registry.isReady) return reply.code(503).send({ status: 'loading', models });
+    // Readiness's own body, with the catalogue's status for models not loaded yet.
+    if (!registry.isReady) return reply.code(ERROR_CATALOGUE.MODEL_UNAVAILABLE.status).send({ status: 'loading', models });
     const degraded = Object.values(models).some((status) => status !== 'READY');
     return { status: degraded ? 'degraded' : 'ready', models };
   });
