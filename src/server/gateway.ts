@@ -26,6 +26,7 @@ import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js
 import { rootFieldTable } from '../graphql/root-fields.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
 import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
+import { createRedisItemLimiter } from '../limits/redis-item-limiter.js';
 import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
 import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
@@ -78,7 +79,7 @@ export interface Gateway {
 export interface GatewayDependencies {
   /** A logger to use instead of a new pino logger (tests pass a silent one). */
   readonly logger?: Logger;
-  /** Where item budgets are kept; in memory unless a shared store (Redis) is given for several replicas. */
+  /** Where item budgets are kept, instead of the store the config names (in memory, or Redis with REDIS_URL). */
   readonly rateLimiter?: ItemRateLimiter;
   /**
    * Adds root fields to the schema at build time, each with its spec in `extensions.rootField`
@@ -160,8 +161,21 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   // Documents registered at build time; a bad manifest stops start-up here, naming the file.
   const persisted = config.persistedDocuments;
   const persistedDocuments = persisted.file !== undefined ? loadPersistedDocuments(persisted.file) : new Map<string, string>();
-  // One budget per caller, whichever protocol it spends through.
-  const rateLimiter = dependencies.rateLimiter ?? createMemoryItemLimiter();
+  // One budget per caller, whichever protocol it spends through; in Redis, one for all replicas.
+  const store = config.rateLimitStore;
+  const sharedBudgets =
+    dependencies.rateLimiter === undefined && store.kind === 'redis'
+      ? createRedisItemLimiter({
+          url: store.url,
+          commandTimeoutMs: store.commandTimeoutMs,
+          logger,
+          onFallback: () => metrics.rateLimitStoreFallbacks.inc(),
+        })
+      : undefined;
+  const rateLimiter = dependencies.rateLimiter ?? sharedBudgets ?? createMemoryItemLimiter();
+  metrics.watchRateLimitStore(
+    sharedBudgets ? { kind: 'redis', isUp: () => sharedBudgets.state() === 'up' } : { kind: 'memory', isUp: () => true },
+  );
   const onRateLimited = (principal: Principal) => metrics.rateLimited.inc({ principal_kind: principal.kind });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -234,7 +248,10 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     preValidation: limitBatchedOperations(config.limits.maxBatchedOperations),
     handler: graphqlHandler,
   });
-  registerHealthRoutes(app, { registry });
+  registerHealthRoutes(app, {
+    registry,
+    ...(sharedBudgets ? { rateLimitStore: () => ({ kind: 'redis', state: sharedBudgets.state() }) } : {}),
+  });
   if (config.metrics.onApiPort) registerMetricsRoute(app, metrics);
   // The Open Inference Protocol (KServe v2 / Triton HTTP) beside GraphQL: same keys, scopes, budgets and batchers.
   registerInferenceProtocol(app, {
@@ -284,7 +301,8 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         },
         `authentication: ${authenticator.describe()}`,
       );
-      loading ??= Promise.all([lifecycle.start(), preprocess.start()]).then(
+      // Connecting to Redis alongside, so that the first requests share budgets (if it fails, the insurance serves).
+      loading ??= Promise.all([lifecycle.start(), preprocess.start(), sharedBudgets?.connect()]).then(
         () => {
           logModels(logger, registry, config.connections.idleTimeoutMs);
           const every = config.models.control === 'poll' ? ` (every ${config.models.pollSeconds} s)` : '';
@@ -316,6 +334,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
         await lifecycle.close({ drain: true });
         await preprocess.close();
+        await sharedBudgets?.close();
         await authenticator.close();
         await metricsListener?.close();
         logger.info({ requestsReceived: traffic.received, requestsAnswered: traffic.answered }, 'shutdown complete');
