@@ -23,9 +23,14 @@ export interface PermissionsOptions {
   /** Model names behind classifySentiment(s) and recommendMovies/movies. */
   readonly sentimentModel: string;
   readonly recommenderModel: string;
+  /** The per-model root fields of this schema (`predictIris` → `iris`) and the object types they answer with. */
+  readonly typedModels?: {
+    readonly fields: ReadonlyMap<string, string>;
+    readonly objectTypes: readonly string[];
+  };
 }
 
-export function createPermissions({ registry, sentimentModel, recommenderModel }: PermissionsOptions) {
+export function createPermissions({ registry, sentimentModel, recommenderModel, typedModels }: PermissionsOptions) {
   const requireScope = (scope: string) =>
     rule(`scope:${scope}`, { cache: 'contextual' })((_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) =>
       hasScope(principal, scope) ? true : denial(principal, [scope], info),
@@ -79,6 +84,9 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
       moviesConnection: canUseRecommender,
       models: canReadModels,
       model: canReadModels,
+      // predictIris: whoever may call iris. The field exists only for models the schema may show
+      // (unrestricted, or restricted with `typedField: true`), so a denial reveals nothing new.
+      ...Object.fromEntries([...(typedModels?.fields ?? [])].map(([field, model]) => [field, requireModel(model)])),
     },
     // Model control changes what every caller is served: admin only.
     Mutation: {
@@ -99,6 +107,7 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
     TensorInfo: allow,
     OutputInfo: allow,
     BatchingInfo: allow,
+    ...Object.fromEntries((typedModels?.objectTypes ?? []).map((type) => [type, allow])),
   };
   const middleware = shield(ruleTree, {
     fallbackRule: deny,

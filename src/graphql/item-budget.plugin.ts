@@ -86,7 +86,7 @@ interface RequestTally {
 export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<BudgetContext> {
   const tallies = new WeakMap<HTTPGraphQLHead, RequestTally>();
   let readings = 0;
-  // The model a field runs; null for a field the cost table does not know (see item-cost.ts).
+  // The model a field runs; null for a field nothing costs (see item-cost.ts).
   const modelOf = (field: FieldCost): string | null => {
     switch (field.field) {
       case 'predict':
@@ -97,7 +97,8 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
       case 'classifySentiments':
         return options.models.sentiment;
       default:
-        return null;
+        // A per-model field (predictIris) names its model in its cost.
+        return field.model;
     }
   };
   const mayCall = (principal: Principal, field: FieldCost): boolean => {
@@ -125,9 +126,10 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
       };
 
       return {
-        async didResolveOperation({ document, operation, request: { variables }, contextValue: { facts } }) {
+        async didResolveOperation({ document, operation, schema, request: { variables }, contextValue: { facts } }) {
           if (!operation) return;
-          const fields = costFields(document, operation, variables ?? {});
+          // The schema this operation was validated against: the per-model fields carry their cost in it.
+          const fields = costFields(document, operation, variables ?? {}, schema);
           requested = fields.reduce((sum, field) => sum + field.cost, 0);
           if (facts) facts.items += requested;
           if (requested === 0) return;

@@ -9,6 +9,7 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -27,14 +28,25 @@ const ITEM_FIELDS = {
   recommendMovies: { argument: null, texts: false },
 } as const satisfies Record<string, ItemFieldSpec>;
 
-interface ItemFieldSpec {
+export interface ItemFieldSpec {
   readonly argument: string | null;
   readonly texts: boolean;
 }
 
+/** The cost of a root field that runs one model it names itself (the typed per-model fields, `predictIris`). */
+export interface NamedItemCost extends ItemFieldSpec {
+  readonly model: string;
+}
+
 /**
- * A root field this table does not name but that takes `instances` (a new per-model predict field)
- * is costed like predict, so that a field added without its cost is never free.
+ * Where a root field built at run time carries its cost: `extensions.itemCost` (a `NamedItemCost`), so
+ * an operation is costed by the schema it was validated against, even while the schema changes.
+ */
+export const ITEM_COST_EXTENSION = 'itemCost';
+
+/**
+ * A root field neither this table nor the schema costs, but that takes `instances`, is costed like
+ * predict, so that a field added without its cost is never free.
  */
 const UNNAMED_PREDICT: ItemFieldSpec = { argument: 'instances', texts: false };
 
@@ -44,9 +56,9 @@ export type ItemField = keyof typeof ITEM_FIELDS;
 export interface FieldCost {
   /** Its alias, or its name. */
   readonly responseKey: string;
-  /** The field's name: one of `ItemField`, or a field that takes `instances` but is not in the table. */
+  /** The field's name: one of `ItemField`, a field costed by its `itemCost` extension, or one that takes `instances` but is costed nowhere. */
   readonly field: string;
-  /** `predict`'s `model` argument; null for the fields whose model the server's configuration names or that the table does not know. */
+  /** `predict`'s `model` argument, or the model an `itemCost` extension names; null for the fields whose model the server's configuration names or that nothing costs. */
   readonly model: string | null;
   /** Items it hands to its model: instances, texts, or 1. */
   readonly items: number;
@@ -56,11 +68,15 @@ export interface FieldCost {
   readonly cost: number;
 }
 
-/** The root fields of `operation` that run models, each once, with what they ask for. */
+/**
+ * The root fields of `operation` that run models, each once, with what they ask for. `schema`, when
+ * given, costs the fields that carry an `itemCost` extension (the per-model fields).
+ */
 export function costFields(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>> = {},
+  schema?: GraphQLSchema,
 ): FieldCost[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -73,9 +89,7 @@ export function costFields(
     const name = field.name.value;
     const spec = Object.hasOwn(ITEM_FIELDS, name)
       ? ITEM_FIELDS[name as ItemField]
-      : field.arguments?.some((arg) => arg.name.value === 'instances')
-        ? UNNAMED_PREDICT
-        : null;
+      : (namedCost(schema, operation, name) ?? (field.arguments?.some((arg) => arg.name.value === 'instances') ? UNNAMED_PREDICT : null));
     if (!spec) return;
     const responseKey = field.alias?.value ?? name;
     if (!byKey.has(responseKey)) byKey.set(responseKey, fieldCost(field, name, spec, responseKey, bound));
@@ -88,8 +102,9 @@ export function countItems(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>> = {},
+  schema?: GraphQLSchema,
 ): number {
-  return costFields(document, operation, variables).reduce((total, field) => total + field.cost, 0);
+  return costFields(document, operation, variables, schema).reduce((total, field) => total + field.cost, 0);
 }
 
 /** A text's cost: one item per started `TEXT_CHARACTERS_PER_ITEM` characters, at least one. */
@@ -97,15 +112,22 @@ export function textCost(characters: number): number {
   return Math.max(1, Math.ceil(characters / TEXT_CHARACTERS_PER_ITEM));
 }
 
+// The `itemCost` extension of a root field of the operation's type, when the schema gives one.
+function namedCost(schema: GraphQLSchema | undefined, operation: OperationDefinitionNode, name: string): NamedItemCost | undefined {
+  const root = schema?.getRootType(operation.operation);
+  const cost = root?.getFields()[name]?.extensions?.[ITEM_COST_EXTENSION] as NamedItemCost | undefined;
+  return cost && typeof cost.model === 'string' ? cost : undefined;
+}
+
 function fieldCost(
   field: FieldNode,
   name: string,
-  spec: ItemFieldSpec,
+  spec: ItemFieldSpec | NamedItemCost,
   responseKey: string,
   variables: Readonly<Record<string, unknown>>,
 ): FieldCost {
   const argument = (argumentName: string) => field.arguments?.find((arg) => arg.name.value === argumentName)?.value;
-  const modelArgument = name === 'predict' ? valueOf(argument('model'), variables) : undefined;
+  const modelArgument = 'model' in spec ? spec.model : name === 'predict' ? argumentValue(argument('model'), variables) : undefined;
   const model = typeof modelArgument === 'string' ? modelArgument : null;
   if (spec.argument === null) return { responseKey, field: name, model, items: 1, textCharacters: 0, cost: 1 };
   const value = argument(spec.argument);
@@ -158,7 +180,7 @@ function isIncluded(directives: readonly DirectiveNode[] | undefined, variables:
   for (const directive of directives ?? []) {
     const name = directive.name.value;
     if (name !== 'skip' && name !== 'include') continue;
-    const condition = valueOf(directive.arguments?.find((arg) => arg.name.value === 'if')?.value, variables);
+    const condition = argumentValue(directive.arguments?.find((arg) => arg.name.value === 'if')?.value, variables);
     if (name === 'skip' && condition === true) return false;
     if (name === 'include' && condition === false) return false;
   }
@@ -168,7 +190,7 @@ function isIncluded(directives: readonly DirectiveNode[] | undefined, variables:
 // A list argument's length; a single value counts as a list of one (input coercion).
 function listLength(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): number {
   if (value?.kind === Kind.LIST) return value.values.length;
-  const resolved = valueOf(value, variables);
+  const resolved = argumentValue(value, variables);
   if (Array.isArray(resolved)) return resolved.length;
   return resolved === undefined || resolved === null ? 0 : 1;
 }
@@ -177,13 +199,13 @@ function listLength(value: ValueNode | undefined, variables: Readonly<Record<str
 // an empty text: coercion refuses it before anything runs).
 function textLengths(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): number[] {
   const lengthOf = (text: unknown) => (typeof text === 'string' ? text.length : 0);
-  if (value?.kind === Kind.LIST) return value.values.map((element) => lengthOf(valueOf(element, variables)));
-  const resolved = valueOf(value, variables);
+  if (value?.kind === Kind.LIST) return value.values.map((element) => lengthOf(argumentValue(element, variables)));
+  const resolved = argumentValue(value, variables);
   if (Array.isArray(resolved)) return resolved.map(lengthOf);
   return resolved === undefined || resolved === null ? [] : [lengthOf(resolved)];
 }
 
-function valueOf(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): unknown {
+function argumentValue(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): unknown {
   if (value === undefined) return undefined;
   if (value.kind === Kind.VARIABLE) return variables[value.name.value];
   return valueFromASTUntyped(value, variables);

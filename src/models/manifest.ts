@@ -78,6 +78,15 @@ const TokenizerSettings = z.strictObject({
   maxTokens: z.number().int().min(1).max(4_096).default(256),
 });
 
+const GraphQLSettings = z.strictObject({
+  /**
+   * Whether the model gets its own typed root field (`predict<Model>`). Default: yes for tabular and
+   * tensor models whose manifest names no `scopes`; a restricted model gets one only when this says
+   * true, since the schema is the same for every caller and would otherwise reveal it.
+   */
+  typedField: z.boolean().optional(),
+});
+
 const ManifestObject = z.strictObject({
   $schema: z.string().optional(),
   /** If given, must equal the folder's name. */
@@ -98,6 +107,8 @@ const ManifestObject = z.strictObject({
   /** Scopes that may call this model (any one suffices; `admin` always may). Default: the task's own scopes. */
   scopes: z.array(z.string().min(1)).min(1).optional(),
   tokenizer: TokenizerSettings.optional(),
+  /** How the model appears in the GraphQL schema. */
+  graphql: GraphQLSettings.optional(),
   /** Free-form provenance: what data it was trained on, held-out metrics. Shown in metadata. */
   training: z.record(z.string(), z.unknown()).optional(),
 });
@@ -128,6 +139,9 @@ export const ModelManifest = ManifestObject.superRefine((m, ctx) => {
     if (size > m.batching.maxBatchSize)
       issue(['warmup', 'batchSizes', index], `must be at most batching.maxBatchSize (${m.batching.maxBatchSize}), but got ${size}`);
   });
+
+  if (m.graphql?.typedField === true && !/^(tabular|tensor)-/.test(m.task))
+    issue(['graphql', 'typedField'], `must not be true for task ${m.task}: only tabular and tensor models get a typed field`);
 
   switch (m.task) {
     case 'tabular-classification':

@@ -17,8 +17,9 @@ import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/errors.js';
 import { useIntrospectionPolicy } from '../graphql/introspection-policy.js';
 import { useItemBudget } from '../graphql/item-budget.plugin.js';
-import { createJitGateway } from '../graphql/jit-executor.js';
+import { createSchemaGateway } from '../graphql/jit-executor.js';
 import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
+import { LiveSchema } from '../graphql/live-schema.js';
 import { RequestLoaders, usePerOperationLoaders } from '../graphql/loaders.js';
 import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
@@ -106,15 +107,26 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     niceIncrement: config.preprocess.niceIncrement,
   });
 
+  const predict = new PredictService(registry, { maxInstances: config.limits.maxInstances });
   const resolverSchema = await buildGatewaySchema({
     registry,
     lifecycle,
-    predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
+    predict,
     sentiment: new SentimentService(registry, config.models.sentiment, preprocess, { maxTexts: config.limits.maxTexts }),
     recommend: new RecommendService(registry, config.models.recommender),
   });
   const permissionOptions = { registry, sentimentModel: config.models.sentiment, recommenderModel: config.models.recommender };
-  const schema = config.auth.authorization ? applyPermissions(resolverSchema, permissionOptions) : resolverSchema;
+  // The schema follows the models: one typed field per model (predictIris), rebuilt when they change.
+  const schema = new LiveSchema({
+    base: resolverSchema,
+    registry,
+    predict,
+    finish: (assembled, typed) =>
+      config.auth.authorization
+        ? applyPermissions(assembled, { ...permissionOptions, typedModels: { fields: typed.models, objectTypes: typed.objectTypes } })
+        : assembled,
+    logger,
+  });
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -145,8 +157,12 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const onRateLimited = (principal: Principal) => metrics.rateLimited.inc({ principal_kind: principal.kind });
 
   const apollo = new ApolloServer<GatewayContext>({
-    // graphql-jit runs behind Apollo's gateway interface; Apollo still parses, validates and caches.
-    ...(config.graphqlExecutor === 'jit' ? { gateway: createJitGateway(schema) } : { schema }),
+    // Apollo's gateway interface hands it each new schema and runs our executor (graphql-jit or
+    // graphql-js) on the schema a request was validated against; Apollo still parses, validates and caches.
+    gateway: createSchemaGateway(schema, {
+      executor: config.graphqlExecutor,
+      onSchemaRefused: (error) => logger.error({ err: error }, 'Apollo refused the new schema; the previous one stays'),
+    }),
     logger,
     // main.ts owns SIGTERM/SIGINT and calls close(); Apollo's own handlers (on outside NODE_ENV=test)
     // would run a second, concurrent stop() and the process would never exit.
@@ -270,6 +286,8 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       );
       loading ??= Promise.all([lifecycle.start(), preprocess.start()]).then(
         () => {
+          // Now, not on the next turn: the models' typed fields are served before readiness is announced.
+          schema.refresh();
           logModels(logger, registry, config.connections.idleTimeoutMs);
           const every = config.models.control === 'poll' ? ` (every ${config.models.pollSeconds} s)` : '';
           logger.info(
@@ -299,6 +317,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         logger.info('shutting down: no new connections; answering accepted requests');
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
         await lifecycle.close({ drain: true });
+        schema.close();
         await preprocess.close();
         await authenticator.close();
         await metricsListener?.close();
