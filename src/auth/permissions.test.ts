@@ -30,8 +30,16 @@ describe('applyPermissions', () => {
     const fields = schema.getQueryType()!.getFields();
     fields.hidden.resolve = () => 'the secret';
     fields.models.resolve = () => [{ name: 'iris' }];
+    // The bundled models' typed fields, as the live schema names them.
+    const typedModels = {
+      fields: new Map([
+        ['predictIris', 'iris'],
+        ['predictDemandForecast', 'demand-forecast'],
+      ]),
+      objectTypes: ['IrisPrediction', 'IrisClassProbability', 'DemandForecastPrediction'],
+    };
     const result = await execute({
-      schema: applyPermissions(schema, options),
+      schema: applyPermissions(schema, { ...options, typedModels }),
       document: parse('{ hidden models { name } }'),
       contextValue: { principal: admin },
     });

@@ -1,6 +1,6 @@
-import { getOperationAST, parse } from 'graphql';
+import { buildSchema, GraphQLObjectType, GraphQLSchema, getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { costFields, countItems, textCost } from './item-cost.js';
+import { costFields, countItems, ITEM_COST_EXTENSION, textCost } from './item-cost.js';
 
 const cost = (query: string, variables?: Record<string, unknown>) => {
   const document = parse(query);
@@ -107,6 +107,31 @@ describe('countItems: what execution will run', () => {
       { responseKey: 'x', field: 'predict', model: 'digits', items: 1, textCharacters: 0, cost: 1 },
       { responseKey: 'y', field: 'classifySentiments', model: null, items: 2, textCharacters: 1502, cost: 3 },
       { responseKey: 'z', field: 'recommendMovies', model: null, items: 1, textCharacters: 0, cost: 1 },
+    ]);
+  });
+});
+
+describe('costFields with the schema: per-model fields', () => {
+  it('costs a field by its itemCost extension, with the model it names, aliases and all', () => {
+    const built = buildSchema('input Row { a: Float! } type Query { predictIris(instances: [Row!]!): [Float] }');
+    const query = built.getQueryType()!.toConfig();
+    const fields = {
+      predictIris: {
+        ...query.fields.predictIris,
+        extensions: { [ITEM_COST_EXTENSION]: { argument: 'instances', texts: false, model: 'iris' } },
+      },
+    };
+    const schema = new GraphQLSchema({ query: new GraphQLObjectType({ ...query, fields }) });
+    const document = parse('{ x: predictIris(instances: [{ a: 1 }, { a: 2 }]) y: predictIris(instances: [{ a: 3 }]) }');
+    const operation = getOperationAST(document)!;
+    expect(costFields(document, operation, {}, schema).map(({ field, model, items, cost }) => ({ field, model, items, cost }))).toEqual([
+      { field: 'predictIris', model: 'iris', items: 2, cost: 2 },
+      { field: 'predictIris', model: 'iris', items: 1, cost: 1 },
+    ]);
+    // Without the schema the field is still costed (never free), but its model is unknown.
+    expect(costFields(document, operation).map(({ model, cost }) => ({ model, cost }))).toEqual([
+      { model: null, cost: 2 },
+      { model: null, cost: 1 },
     ]);
   });
 });
