@@ -13,6 +13,10 @@
  * - field errors are rebuilt as graphql-js `GraphQLError`s with the same message, path, locations and
  *   original error, so Apollo's error formatting and our codes see what graphql-js would have given.
  * test/api/jit-executor.test.ts runs the same requests through both executors and compares the answers.
+ *
+ * The same gateway interface is how the schema follows the models (./live-schema.ts), whichever
+ * executor runs: Apollo is told of each new schema and validates new requests against it, while each
+ * request executes on the schema it was validated against.
  */
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { type DocumentNode, execute, GraphQLError, type GraphQLSchema } from 'graphql';
