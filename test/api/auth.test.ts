@@ -74,7 +74,9 @@ describe('authentication and authorization matrix over real HTTP', () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
-    await new Promise<void>((resolve) => {jwks.listen(0, '127.0.0.1', resolve)});
+    await new Promise<void>((resolve) => {
+      jwks.listen(0, '127.0.0.1', resolve);
+    });
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
     jwksSign = (claims) =>
       new SignJWT(claims)
@@ -97,7 +99,9 @@ describe('authentication and authorization matrix over real HTTP', () => {
 
   afterAll(async () => {
     await server.close();
-    await new Promise((resolve) => {jwks.close(resolve)});
+    await new Promise((resolve) => {
+      jwks.close(resolve);
+    });
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -172,7 +172,7 @@ describe('predict over HTTP', () => {
       expect(response.status).toBe(200);
       expect(response.body.data).toEqual({ predict: null });
       expect(codesOf(response)).toEqual([code]);
-      expect(response.body.errors![0].message).toMatch(message instanceof RegExp ? message : new RegExp(`^${escape(message)}$`));
+      expect(response.body.errors![0].message).toMatch(message instanceof RegExp ? message : new RegExp(`^${escapeRegExp(message)}$`));
       expect(response.body.errors![0].path).toEqual(['predict']);
     });
   });
@@ -190,6 +190,6 @@ describe('predict over HTTP', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
