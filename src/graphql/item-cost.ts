@@ -1,6 +1,7 @@
 /**
- * The cost of an operation in model items, counted before anything runs: the instances of every
- * predict, one per text of classifySentiment(s) (weighed by size), one per recommendMovies.
+ * The cost of an operation in model items, counted before anything runs, from the item cost each
+ * root field's spec declares (./root-fields.ts): the instances of every predict, one per text of
+ * classifySentiment(s) (weighed by size), one per recommendMovies.
  * Aliases, fragments, variables and variables' default values are all followed, @skip/@include are
  * honoured and fields merged under one response key count once, so the count is what execution will run.
  */
@@ -9,56 +10,27 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
-  type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
   valueFromASTUntyped,
 } from 'graphql';
+import type { ModelFieldSpec, TaskKind } from '../tasks/definition.js';
+import type { RootFieldLookup } from './root-fields.js';
 
 /** Characters of text that cost one item: a 5,000-character text costs 5, a short one 1. */
 export const TEXT_CHARACTERS_PER_ITEM = 1_000;
-
-/** Root fields that infer, and how their items are found. */
-const ITEM_FIELDS = {
-  predict: { argument: 'instances', texts: false },
-  classifySentiments: { argument: 'texts', texts: true },
-  classifySentiment: { argument: 'text', texts: true },
-  recommendMovies: { argument: null, texts: false },
-} as const satisfies Record<string, ItemFieldSpec>;
-
-export interface ItemFieldSpec {
-  readonly argument: string | null;
-  readonly texts: boolean;
-}
-
-/** The cost of a root field that runs one model it names itself (the typed per-model fields, `predictIris`). */
-export interface NamedItemCost extends ItemFieldSpec {
-  readonly model: string;
-}
-
-/**
- * Where a root field built at run time carries its cost: `extensions.itemCost` (a `NamedItemCost`), so
- * an operation is costed by the schema it was validated against, even while the schema changes.
- */
-export const ITEM_COST_EXTENSION = 'itemCost';
-
-/**
- * A root field neither this table nor the schema costs, but that takes `instances`, is costed like
- * predict, so that a field added without its cost is never free.
- */
-const UNNAMED_PREDICT: ItemFieldSpec = { argument: 'instances', texts: false };
-
-export type ItemField = keyof typeof ITEM_FIELDS;
 
 /** One root field that runs a model. */
 export interface FieldCost {
   /** Its alias, or its name. */
   readonly responseKey: string;
-  /** The field's name: one of `ItemField`, a field costed by its `itemCost` extension, or one that takes `instances` but is costed nowhere. */
+  /** The field's name. */
   readonly field: string;
-  /** `predict`'s `model` argument, or the model an `itemCost` extension names; null for the fields whose model the server's configuration names or that nothing costs. */
+  /** The task kind whose field it is. */
+  readonly kind: TaskKind;
+  /** The model it runs: its fixed model, or the value of its model argument (null when that is not a string). */
   readonly model: string | null;
   /** Items it hands to its model: instances, texts, or 1. */
   readonly items: number;
@@ -68,15 +40,12 @@ export interface FieldCost {
   readonly cost: number;
 }
 
-/**
- * The root fields of `operation` that run models, each once, with what they ask for. `schema`, when
- * given, costs the fields that carry an `itemCost` extension (the per-model fields).
- */
+/** The root fields of `operation` that run models (their specs say so, see ./root-fields.ts), each once, with what they ask for. */
 export function costFields(
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  variables: Readonly<Record<string, unknown>> = {},
-  schema?: GraphQLSchema,
+  variables: Readonly<Record<string, unknown>>,
+  rootFields: RootFieldLookup,
 ): FieldCost[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -86,25 +55,12 @@ export function costFields(
   // graphql-js executes fields sharing a response key once (validation ensures they are the same call).
   const byKey = new Map<string, FieldCost>();
   forEachRootField(operation.selectionSet, fragments, bound, new Set(), (field) => {
-    const name = field.name.value;
-    const spec = Object.hasOwn(ITEM_FIELDS, name)
-      ? ITEM_FIELDS[name as ItemField]
-      : (namedCost(schema, operation, name) ?? (field.arguments?.some((arg) => arg.name.value === 'instances') ? UNNAMED_PREDICT : null));
-    if (!spec) return;
-    const responseKey = field.alias?.value ?? name;
-    if (!byKey.has(responseKey)) byKey.set(responseKey, fieldCost(field, name, spec, responseKey, bound));
+    const spec = rootFields(operation.operation, field.name.value);
+    if (!spec || !('use' in spec) || spec.use !== 'runs') return;
+    const responseKey = field.alias?.value ?? field.name.value;
+    if (!byKey.has(responseKey)) byKey.set(responseKey, fieldCost(field, spec, responseKey, bound));
   });
   return [...byKey.values()];
-}
-
-/** The operation's total cost in budget items. */
-export function countItems(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Readonly<Record<string, unknown>> = {},
-  schema?: GraphQLSchema,
-): number {
-  return costFields(document, operation, variables, schema).reduce((total, field) => total + field.cost, 0);
 }
 
 /** A text's cost: one item per started `TEXT_CHARACTERS_PER_ITEM` characters, at least one. */
@@ -112,33 +68,25 @@ export function textCost(characters: number): number {
   return Math.max(1, Math.ceil(characters / TEXT_CHARACTERS_PER_ITEM));
 }
 
-// The `itemCost` extension of a root field of the operation's type, when the schema gives one.
-function namedCost(schema: GraphQLSchema | undefined, operation: OperationDefinitionNode, name: string): NamedItemCost | undefined {
-  const root = schema?.getRootType(operation.operation);
-  const cost = root?.getFields()[name]?.extensions?.[ITEM_COST_EXTENSION] as NamedItemCost | undefined;
-  return cost && typeof cost.model === 'string' ? cost : undefined;
-}
-
 function fieldCost(
   field: FieldNode,
-  name: string,
-  spec: ItemFieldSpec | NamedItemCost,
+  spec: ModelFieldSpec & { readonly use: 'runs' },
   responseKey: string,
   variables: Readonly<Record<string, unknown>>,
 ): FieldCost {
   const argument = (argumentName: string) => field.arguments?.find((arg) => arg.name.value === argumentName)?.value;
-  const modelArgument = 'model' in spec ? spec.model : name === 'predict' ? argumentValue(argument('model'), variables) : undefined;
-  const model = typeof modelArgument === 'string' ? modelArgument : null;
-  if (spec.argument === null) return { responseKey, field: name, model, items: 1, textCharacters: 0, cost: 1 };
-  const value = argument(spec.argument);
-  if (!spec.texts) {
+  const named = 'name' in spec.model ? spec.model.name : argumentValue(argument(spec.model.argument), variables);
+  const known = { responseKey, field: field.name.value, kind: spec.kind, model: typeof named === 'string' ? named : null };
+  const { cost } = spec;
+  if (cost.per === 'call') return { ...known, items: 1, textCharacters: 0, cost: 1 };
+  const value = argument(cost.argument);
+  if (cost.per === 'element') {
     const items = listLength(value, variables);
-    return { responseKey, field: name, model, items, textCharacters: 0, cost: items };
+    return { ...known, items, textCharacters: 0, cost: items };
   }
   const lengths = textLengths(value, variables);
   const textCharacters = lengths.reduce((sum, length) => sum + length, 0);
-  const cost = lengths.reduce((sum, length) => sum + textCost(length), 0);
-  return { responseKey, field: name, model, items: lengths.length, textCharacters, cost };
+  return { ...known, items: lengths.length, textCharacters, cost: lengths.reduce((sum, length) => sum + textCost(length), 0) };
 }
 
 // The request's variables, plus the default of every variable it leaves out (execution uses those too).

@@ -1,7 +1,9 @@
 /**
  * The served schema follows the models: the resolvers' schema (built once) plus one typed field per
  * model (./typed-models/), rebuilt whenever the registry publishes a change that alters those fields
- * and handed to Apollo through its gateway interface (./jit-executor.ts). Apollo validates each request
+ * and handed to Apollo through its gateway interface (./jit-executor.ts). Each rebuilt schema passes
+ * the same start-up check as the resolvers' (./root-fields.ts: every root field authorized and, when
+ * it runs a model, charged), since the typed fields carry their specs like every other root field. Apollo validates each request
  * against the schema current when it arrived and executes it on that same schema, so a request in
  * flight during a swap finishes on the schema it was validated against; Apollo keeps a document cache
  * per schema, and the executor keeps its compiled queries per schema.
@@ -9,6 +11,7 @@
 import { GraphQLObjectType, GraphQLSchema, validateSchema } from 'graphql';
 import type { ModelRegistry } from '../models/registry.js';
 import type { PredictService } from '../tasks/predict/predict-service.js';
+import { checkRootFields } from './root-fields.js';
 import { buildTypedModelFields, type TypedModelFields } from './typed-models/fields.js';
 import type { ListedModel } from './typed-models/plan.js';
 
@@ -27,18 +30,21 @@ export interface SchemaLogger {
 }
 
 export interface LiveSchemaOptions {
-  /** The resolvers' schema, without per-model fields and without permissions (it is never changed). */
+  /** The resolvers' schema (`buildGatewaySchema`), without per-model fields and without permissions (it is never changed). */
   readonly base: GraphQLSchema;
   readonly registry: Pick<ModelRegistry, 'list' | 'watch'>;
   readonly predict: PredictService;
-  /** Turns the assembled schema into the served one (applies the permissions, which must know the typed fields). */
-  readonly finish?: (schema: GraphQLSchema, typed: TypedModelFields) => GraphQLSchema;
+  /** Turns the assembled schema into the served one (applies the permissions, which read each field's spec from it). */
+  readonly finish?: (schema: GraphQLSchema) => GraphQLSchema;
   readonly logger?: SchemaLogger;
 }
 
 const SILENT: SchemaLogger = { info() {}, error() {} };
 
-/** `base` with the per-model fields of `listed` added to its Query type. */
+/**
+ * `base` with the per-model fields of `listed` added to its Query type, each with its spec; throws
+ * when a root field of the result has no permission rule or item cost (`checkRootFields`).
+ */
 export function withTypedModelFields(
   base: GraphQLSchema,
   listed: readonly ListedModel[],
@@ -57,6 +63,7 @@ export function withTypedModelFields(
     query: extended,
     types: [...config.types.map((type) => (type.name === query.name ? extended : type)), ...typed.types],
   });
+  checkRootFields(schema);
   return { schema, typed };
 }
 
@@ -73,9 +80,9 @@ export class LiveSchema implements SchemaSource {
   constructor(private readonly options: LiveSchemaOptions) {
     this.logger = options.logger ?? SILENT;
     const built = this.assemble();
-    this.schema = this.finish(built);
+    this.schema = this.finish(built.schema);
     this.signature = built.typed.signature;
-    this.fields = [...built.typed.models.keys()];
+    this.fields = Object.keys(built.typed.fields);
     this.reportProblems(built.typed);
     // A lifecycle change publishes several entries in a row: one rebuild after them.
     this.unwatch = options.registry.watch(() => this.schedule());
@@ -92,10 +99,11 @@ export class LiveSchema implements SchemaSource {
 
   /**
    * Rebuilds the schema from the registry's models now when its typed fields would change, and hands
-   * it to the subscribers. True when the schema changed. A schema that fails to build or validate is
-   * logged and not served: the previous one stays.
+   * it to the subscribers. True when the schema changed. A schema that fails to build, validate or
+   * pass the root-field check is never served: while serving, it is logged and the previous one stays;
+   * with `strict` (at start-up) it throws, and the gateway does not start.
    */
-  refresh(): boolean {
+  refresh({ strict = false }: { strict?: boolean } = {}): boolean {
     let built: { schema: GraphQLSchema; typed: TypedModelFields };
     try {
       const assembled = this.assemble();
@@ -103,15 +111,16 @@ export class LiveSchema implements SchemaSource {
         this.reportProblems(assembled.typed);
         return false;
       }
-      built = { schema: this.finish(assembled), typed: assembled.typed };
+      built = { schema: this.finish(assembled.schema), typed: assembled.typed };
       const errors = validateSchema(built.schema);
       if (errors.length > 0) throw new Error(errors.map((error) => error.message).join('; '));
     } catch (error) {
+      if (strict) throw error;
       this.logger.error({ err: error }, `the schema could not follow the models; it stays as it was: ${(error as Error).message}`);
       return false;
     }
     this.reportProblems(built.typed);
-    const fields = [...built.typed.models.keys()];
+    const fields = Object.keys(built.typed.fields);
     const added = fields.filter((field) => !this.fields.includes(field));
     const removed = this.fields.filter((field) => !fields.includes(field));
     this.schema = built.schema;
@@ -151,8 +160,8 @@ export class LiveSchema implements SchemaSource {
     return withTypedModelFields(this.options.base, listed, this.options.predict);
   }
 
-  private finish({ schema, typed }: { schema: GraphQLSchema; typed: TypedModelFields }): GraphQLSchema {
-    return this.options.finish ? this.options.finish(schema, typed) : schema;
+  private finish(schema: GraphQLSchema): GraphQLSchema {
+    return this.options.finish ? this.options.finish(schema) : schema;
   }
 
   // Each reason a model gets no typed field is logged once, when it first appears.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ModelManifestInput, parseManifest } from './manifest.js';
+import { parseManifest } from '../tasks/registry.js';
+import type { ModelManifestInput } from './manifest.js';
 
 const tabular: ModelManifestInput = {
   task: 'tabular-classification',
@@ -60,7 +61,7 @@ describe('parseManifest', () => {
       'a typed field asked of a task that has none',
       { ...tabular, task: 'recommendation', graphql: { typedField: true } },
       'graphql.typedField',
-      /must not be true for task recommendation: only tabular and tensor models get a typed field/,
+      /must not be true for task recommendation: only tabular-classification, tabular-regression, tensor-classification, tensor-regression models get a typed field/,
     ],
     ['a negative batch size', { ...tabular, batching: { maxBatchSize: -1 } }, 'batching.maxBatchSize', /.+/],
     [

@@ -6,9 +6,10 @@
  * the operation's loaders batch with every other call of the tick (an alias of `predictIris` and a
  * `predict` on iris share one ONNX run), PredictService decodes.
  *
- * Besides the fields, the result says what the rest of the gateway must know of them: which model
- * each field runs (for its permission rule) and how it is costed (also on the field itself, as the
- * `itemCost` extension, so the cost of an operation is read from the schema it was validated against).
+ * Each field carries its spec in `extensions.rootField` (the predict kind's `modelField`, from the task
+ * registry), and each object type it answers with says `extensions.openResult`: the permissions and
+ * the item costs read them from the schema a request was validated against, as for every root field
+ * (../root-fields.ts), so nothing else needs to know which typed fields exist.
  */
 import {
   GraphQLEnumType,
@@ -29,7 +30,6 @@ import {
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { PredictService } from '../../tasks/predict/predict-service.js';
 import type { GatewayContext } from '../context.js';
-import { ITEM_COST_EXTENSION, type NamedItemCost } from '../item-cost.js';
 import { type ListedModel, planSignature, planTypedModels, type ReservedNames, type TypedModel, type TypedModelProblem } from './plan.js';
 
 export interface TypedModelFields {
@@ -38,12 +38,6 @@ export interface TypedModelFields {
   readonly fields: GraphQLFieldConfigMap<unknown, GatewayContext>;
   /** Every type the fields use (types reached only through them are listed too, for printing). */
   readonly types: readonly GraphQLNamedType[];
-  /** Root field → the model it runs: its permission rule is that model's. */
-  readonly models: ReadonlyMap<string, string>;
-  /** Object types the fields answer with: open to whoever may call the field (its rule decides). */
-  readonly objectTypes: readonly string[];
-  /** Root field → its item cost (the same as on the field's `itemCost` extension). */
-  readonly itemCosts: ReadonlyMap<string, NamedItemCost>;
   /** Models left without a typed field, and why (for the log). */
   readonly problems: readonly TypedModelProblem[];
 }
@@ -53,23 +47,16 @@ export function buildTypedModelFields(listed: readonly ListedModel[], reserved: 
   const plan = planTypedModels(listed, reserved);
   const fields: GraphQLFieldConfigMap<unknown, GatewayContext> = {};
   const types: GraphQLNamedType[] = [];
-  const models = new Map<string, string>();
-  const objectTypes: string[] = [];
-  const itemCosts = new Map<string, NamedItemCost>();
   for (const model of plan.models) {
     const built = buildModelField(model, service);
     fields[model.field] = built.field;
     types.push(...built.types);
-    models.set(model.field, model.model);
-    objectTypes.push(...built.types.filter((type) => type instanceof GraphQLObjectType).map((type) => type.name));
-    itemCosts.set(model.field, costOf(model));
   }
-  return { signature: planSignature(plan), fields, types, models, objectTypes, itemCosts, problems: plan.problems };
+  return { signature: planSignature(plan), fields, types, problems: plan.problems };
 }
 
-function costOf(model: TypedModel): NamedItemCost {
-  return { argument: 'instances', texts: false, model: model.model };
-}
+// Reached only through its root field, whose rule decides who may read it.
+const OPEN_RESULT = { openResult: true };
 
 // One model's field and the types it brings.
 function buildModelField(
@@ -92,7 +79,7 @@ function buildModelField(
       },
       version: { type: GraphQLInt, description: 'Pin a version; the default is the highest ready one.' },
     },
-    extensions: { [ITEM_COST_EXTENSION]: costOf(model) },
+    extensions: { rootField: model.spec },
     async resolve(_root, { instances, version }, context) {
       const { serving, items } = tabular ? service.prepareRows(name, version, instances) : service.prepare(name, version, instances);
       const outputs = await context.loaders.infer(serving, items);
@@ -167,6 +154,7 @@ function predictionTypeOf(model: TypedModel): { prediction: GraphQLObjectType; t
     const prediction = new GraphQLObjectType({
       name: model.predictionType,
       description: `The prediction of regression model ${quoted} for one instance.`,
+      extensions: OPEN_RESULT,
       fields: {
         ...common,
         ...(model.singleValue ? { value: { type: nonNull(GraphQLFloat), description: 'The predicted value.' } } : {}),
@@ -186,6 +174,7 @@ function predictionTypeOf(model: TypedModel): { prediction: GraphQLObjectType; t
   const probability = new GraphQLObjectType({
     name: probabilityType,
     description: `One label's probability, for model ${quoted}.`,
+    extensions: OPEN_RESULT,
     fields: {
       label: { type: nonNull(labelEnum), description: 'The label.' },
       probability: { type: nonNull(GraphQLFloat), description: 'Probability in [0, 1]; the probabilities of one prediction sum to 1.' },
@@ -194,6 +183,7 @@ function predictionTypeOf(model: TypedModel): { prediction: GraphQLObjectType; t
   const prediction = new GraphQLObjectType({
     name: model.predictionType,
     description: `The prediction of classifier ${quoted} for one instance.`,
+    extensions: OPEN_RESULT,
     fields: {
       ...common,
       label: { type: nonNull(labelEnum), description: 'The most probable label.' },

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type ModelManifest, parseManifest } from '../../models/manifest.js';
+import type { ModelManifest } from '../../models/manifest.js';
+import { modelField } from '../../tasks/predict/definition.js';
+import { parseManifest } from '../../tasks/registry.js';
 import { isGraphQLName, labelValueName, pascalCase } from './naming.js';
-import { planSignature, planTypedModels, wantsTypedField } from './plan.js';
+import { planSignature, planTypedModels } from './plan.js';
 
 const manifest = (overrides: Record<string, unknown> = {}): ModelManifest => {
   const result = parseManifest({
@@ -81,10 +83,19 @@ describe('planTypedModels', () => {
   });
 
   it('leaves restricted models out unless their manifest asks, and any model whose manifest says no', () => {
-    expect(wantsTypedField(manifest({ scopes: ['predict:x'] }))).toBe(false);
-    expect(wantsTypedField(manifest({ scopes: ['predict:x'], graphql: { typedField: true } }))).toBe(true);
-    expect(wantsTypedField(manifest({ graphql: { typedField: false } }))).toBe(false);
-    expect(wantsTypedField(manifest())).toBe(true);
+    const plan = planTypedModels(
+      [
+        { name: 'restricted', manifest: manifest({ scopes: ['predict:x'] }) },
+        { name: 'asked', manifest: manifest({ scopes: ['predict:x'], graphql: { typedField: true } }) },
+        { name: 'declined', manifest: manifest({ graphql: { typedField: false } }) },
+        { name: 'open', manifest: manifest() },
+      ],
+      NONE,
+    );
+    expect(plan.models.map((m) => [m.field, m.spec])).toEqual([
+      ['predictAsked', modelField('asked')],
+      ['predictOpen', modelField('open')],
+    ]);
   });
 
   it('leaves out, with a reason, models whose names collide with each other or with the schema, and keeps the rest', () => {

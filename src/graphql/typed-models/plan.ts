@@ -6,7 +6,8 @@
  * itself is still served by `predict`.
  */
 import type { Dimension, ModelManifest } from '../../models/manifest.js';
-import { isPredictTask } from '../../tasks/predict/predict-codec.js';
+import type { ModelFieldSpec } from '../../tasks/definition.js';
+import { modelFieldOf } from '../../tasks/registry.js';
 import { isGraphQLName, labelValueName, pascalCase } from './naming.js';
 
 /** A model as the registry lists it; models whose manifest could not be read have none. */
@@ -21,6 +22,8 @@ export interface TypedModel {
   readonly manifest: ModelManifest;
   /** `predictIris` */
   readonly field: string;
+  /** How the field is authorized and charged, from the model's task kind (src/tasks/registry.ts). */
+  readonly spec: ModelFieldSpec;
   /** `IrisFeaturesInput` or `DigitsTensorInput` */
   readonly inputType: string;
   /** `IrisPrediction` */
@@ -56,22 +59,14 @@ export interface ReservedNames {
   readonly fields: ReadonlySet<string>;
 }
 
-/**
- * Whether a model gets a typed field at all: tabular and tensor models, unless their manifest says
- * `"graphql": { "typedField": false }`. A manifest that restricts scopes must ask for one
- * (`"typedField": true`): the schema is the same for every caller, so a field would reveal the model.
- */
-export function wantsTypedField(manifest: ModelManifest): boolean {
-  if (!isPredictTask(manifest.task)) return false;
-  return manifest.graphql?.typedField ?? manifest.scopes === undefined;
-}
-
 export function planTypedModels(listed: readonly ListedModel[], reserved: ReservedNames): TypedModelPlan {
   const problems: TypedModelProblem[] = [];
   const candidates: TypedModel[] = [];
   for (const { name, manifest } of [...listed].sort((a, b) => byCodePoint(a.name, b.name))) {
-    if (!manifest || !wantsTypedField(manifest)) continue;
-    const planned = planOne(name, manifest);
+    // Which models get one is the task registry's to say (their kind, and `graphql.typedField` in their manifest).
+    const spec = manifest && modelFieldOf(name, manifest);
+    if (!manifest || !spec) continue;
+    const planned = planOne(name, manifest, spec);
     if (typeof planned === 'string') problems.push({ model: name, message: `model ${name} gets no typed field: ${planned}` });
     else candidates.push(planned);
   }
@@ -119,7 +114,7 @@ export function planSignature(plan: TypedModelPlan): string {
 }
 
 // The typed model, or why it cannot have one.
-function planOne(model: string, manifest: ModelManifest): TypedModel | string {
+function planOne(model: string, manifest: ModelManifest, spec: ModelFieldSpec): TypedModel | string {
   const base = pascalCase(model);
   if (!isGraphQLName(base)) return `its name does not give a GraphQL name (${JSON.stringify(base)})`;
   const tabular = manifest.task.startsWith('tabular');
@@ -149,6 +144,7 @@ function planOne(model: string, manifest: ModelManifest): TypedModel | string {
     model,
     manifest,
     field: `predict${base}`,
+    spec,
     inputType: tabular ? `${base}FeaturesInput` : `${base}TensorInput`,
     predictionType: `${base}Prediction`,
     classes,

@@ -4,9 +4,10 @@
  * caller infers the item on the model; `decode` turns its outputs into movies with scores.
  */
 import { badInput, GatewayError } from '../../errors/gateway-error.js';
-import type { ModelRegistry, PrepareContext, ServingModel } from '../../models/registry.js';
+import type { ModelRegistry, ServingModel } from '../../models/registry.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
-import { loadMovieCatalog, type Movie, type MovieCatalog, type MoviePage } from './catalog.js';
+import type { Movie, MoviePage } from './catalog.js';
+import { catalogOf, RECOMMEND } from './definition.js';
 import { decodeRecommendations, encodeRecommendationRequest, maxLimit } from './recommend-codec.js';
 
 export interface MovieRating {
@@ -17,19 +18,6 @@ export interface MovieRating {
 export interface Recommendation {
   readonly movie: Movie;
   readonly score: number;
-}
-
-/** The registry's preparer for recommendation models: loads the catalog and checks it fits the graph. */
-export function prepareRecommenderResources(context: PrepareContext): MovieCatalog {
-  const catalog = loadMovieCatalog(context.files.catalog);
-  const candidates = context.manifest.inputs.find((spec) => spec.role === 'candidates');
-  const width = candidates?.shape[1];
-  if (typeof width === 'number' && width !== catalog.size) {
-    throw new Error(
-      `catalog ${context.files.catalog}: must list ${width} movies to match input "${candidates!.name}", but lists ${catalog.size}`,
-    );
-  }
-  return catalog;
 }
 
 export class RecommendService {
@@ -47,7 +35,7 @@ export class RecommendService {
     const serving = this.serving();
     const most = maxLimit(serving.manifest);
     if (!Number.isInteger(limit) || limit < 1 || limit > most) throw badInput('limit', `must be between 1 and ${most}`, limit);
-    const item = encodeRecommendationRequest(serving.manifest, this.catalogOf(serving), {
+    const item = encodeRecommendationRequest(serving.manifest, catalogOf(serving), {
       history: [...history],
       genres: genres ? [...genres] : undefined,
     });
@@ -55,12 +43,12 @@ export class RecommendService {
   }
 
   decode(serving: ServingModel, outputs: ItemOutputs, limit: number): Recommendation[] {
-    return decodeRecommendations(serving.manifest, this.catalogOf(serving), outputs, limit);
+    return decodeRecommendations(serving.manifest, catalogOf(serving), outputs, limit);
   }
 
   /** Catalog search: title substring and genre, both case-insensitive. */
   movies(query: { search?: string | null; genre?: string | null; limit: number }): Movie[] {
-    return this.catalogOf(this.serving()).search({
+    return catalogOf(this.serving()).search({
       search: query.search ?? undefined,
       genre: query.genre ?? undefined,
       limit: query.limit,
@@ -69,7 +57,7 @@ export class RecommendService {
 
   /** One page of the same search, after a cursor (Relay connection). */
   moviePage(query: { search?: string | null; genre?: string | null; first: number; after?: string | null }): MoviePage {
-    return this.catalogOf(this.serving()).page({
+    return catalogOf(this.serving()).page({
       search: query.search ?? undefined,
       genre: query.genre ?? undefined,
       first: query.first,
@@ -77,25 +65,14 @@ export class RecommendService {
     });
   }
 
-  /** prepare, infer on the model's batcher, decode. */
-  async recommend(history: readonly MovieRating[], limit: number, genres?: readonly string[] | null): Promise<Recommendation[]> {
-    const { serving, item } = this.prepare(history, limit, genres);
-    const [outputs] = await Promise.all(serving.infer([item]));
-    return this.decode(serving, outputs, limit);
-  }
-
   private serving(): ServingModel {
     const serving = this.registry.resolve(this.modelName);
-    if (serving.manifest.task !== 'recommendation') {
+    if (!RECOMMEND.tasks.includes(serving.manifest.task)) {
       throw new GatewayError(
         'MODEL_UNAVAILABLE',
         `the recommender "${this.modelName}" must be a recommendation model, but it is ${serving.manifest.task}`,
       );
     }
     return serving;
-  }
-
-  private catalogOf(serving: ServingModel): MovieCatalog {
-    return serving.resources as MovieCatalog;
   }
 }
