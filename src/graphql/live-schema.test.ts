@@ -53,4 +53,19 @@ describe('withTypedModelFields', () => {
     });
     expect(() => withTypedModelFields(hidden, bundled, predict)).toThrow(/Query\.hidden has no permission rule/);
   });
+
+  it("gives the result root types of its own, so wrapping their resolvers in place (the tracing) leaves the base's alone", async () => {
+    const base = await baseSchema();
+    const resolvers = () =>
+      [base.getQueryType()!, base.getMutationType()!].flatMap((type) => Object.values(type.getFields()).map((field) => field.resolve));
+    const before = resolvers();
+    for (const listed of [bundled, []]) {
+      const { schema } = withTypedModelFields(base, listed, predict);
+      expect(schema.getQueryType()).not.toBe(base.getQueryType());
+      expect(schema.getMutationType()).not.toBe(base.getMutationType());
+      for (const type of [schema.getQueryType()!, schema.getMutationType()!])
+        for (const field of Object.values(type.getFields())) field.resolve = () => 'wrapped';
+    }
+    expect(resolvers()).toEqual(before);
+  });
 });

@@ -43,7 +43,9 @@ const SILENT: SchemaLogger = { info() {}, error() {} };
 
 /**
  * `base` with the per-model fields of `listed` added to its Query type, each with its spec; throws
- * when a root field of the result has no permission rule or item cost (`checkRootFields`).
+ * when a root field of the result has no permission rule or item cost (`checkRootFields`). The result's
+ * root types are its own, never `base`'s, so whoever finishes it may wrap their resolvers in place
+ * (the tracing does) without the next rebuild wrapping them again.
  */
 export function withTypedModelFields(
   base: GraphQLSchema,
@@ -54,14 +56,19 @@ export function withTypedModelFields(
   if (!query) throw new Error('the schema must have a Query type, but it has none');
   const reserved = { types: new Set(Object.keys(base.getTypeMap())), fields: new Set(Object.keys(query.getFields())) };
   const typed = buildTypedModelFields(listed, reserved, predict);
-  if (typed.types.length === 0) return { schema: base, typed };
   const config = base.toConfig();
   const queryConfig = query.toConfig();
-  const extended = new GraphQLObjectType({ ...queryConfig, fields: { ...queryConfig.fields, ...typed.fields } });
+  const fresh = new Map<GraphQLObjectType, GraphQLObjectType>([
+    [query, new GraphQLObjectType({ ...queryConfig, fields: { ...queryConfig.fields, ...typed.fields } })],
+  ]);
+  const mutation = base.getMutationType();
+  if (mutation) fresh.set(mutation, new GraphQLObjectType(mutation.toConfig()));
+  const copy = <T extends GraphQLObjectType | null | undefined>(type: T) => (type ? (fresh.get(type) ?? type) : type);
   const schema = new GraphQLSchema({
     ...config,
-    query: extended,
-    types: [...config.types.map((type) => (type.name === query.name ? extended : type)), ...typed.types],
+    query: copy(query),
+    mutation: copy(mutation),
+    types: [...config.types.map((type) => (type instanceof GraphQLObjectType ? copy(type) : type)), ...typed.types],
   });
   checkRootFields(schema);
   return { schema, typed };

@@ -23,6 +23,7 @@ import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
 import { LiveSchema } from '../graphql/live-schema.js';
 import { RequestLoaders, usePerOperationLoaders } from '../graphql/loaders.js';
 import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
+import { traceRootFields, useTracing } from '../graphql/plugins/use-tracing.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
 import { rootFieldTable } from '../graphql/root-fields.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
@@ -30,8 +31,10 @@ import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-li
 import { createRedisItemLimiter } from '../limits/redis-item-limiter.js';
 import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
+import { createBatchTracing } from '../observability/batch-tracing.js';
 import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
 import { GatewayMetrics } from '../observability/metrics.js';
+import { logTracingProblems, startTracing, type Tracing, traceLogFields } from '../observability/tracing.js';
 import { InferencePool } from '../runtime/inference-pool.js';
 import { PreprocessPool } from '../runtime/preprocess-pool.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
@@ -53,6 +56,7 @@ import { registerInferenceProtocol } from './inference-protocol/routes.js';
 import { listenForMetrics, type MetricsListener, registerMetricsRoute } from './metrics.routes.js';
 import { authenticateFromHeaders } from './request-authentication.js';
 import { registerRequestLogging } from './request-logging.js';
+import { registerRequestTracing } from './request-tracing.js';
 import { registerTokenLimit } from './token-limit.js';
 
 export interface Gateway {
@@ -87,18 +91,27 @@ export interface GatewayDependencies {
    * (src/graphql/root-fields.ts); start-up is refused when one lacks it.
    */
   readonly extendSchema?: (schema: GraphQLSchema) => GraphQLSchema;
+  /** Tracing already started (tests export to memory), used instead of starting it from `config.tracing`; its owner shuts it down. */
+  readonly tracing?: Tracing;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function createGateway(config: Config, dependencies: GatewayDependencies = {}): Promise<Gateway> {
-  const logger = dependencies.logger ?? pino({ level: config.logLevel, base: { service: 'onnx-graphql-gateway' } });
+  // Off unless configured: then no tracing module is loaded and no hook below is installed.
+  const ownTracing = dependencies.tracing ? undefined : await startTracing(config.tracing);
+  const tracing = dependencies.tracing ?? ownTracing;
+  const logger =
+    dependencies.logger ??
+    pino({ level: config.logLevel, base: { service: 'onnx-graphql-gateway' }, ...(tracing ? { mixin: traceLogFields } : {}) });
+  if (ownTracing) logTracingProblems(logger);
   // First: in production without credentials configured, refuse to start at all.
   const authenticator = createAuthenticator(config.auth, { logger });
   const metrics = new GatewayMetrics();
   const registry = new ModelRegistry({
     backend: new InferencePool({ workers: config.inference.workers, intraOpThreads: config.inference.intraOpThreads }),
     observer: metrics.batchObserver,
+    tracing: tracing ? createBatchTracing(tracing.tracer) : undefined,
   });
   const lifecycle = new ModelLifecycle({
     root: config.modelsDir,
@@ -132,12 +145,17 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     },
   );
   // The schema follows the models: one typed field per model (predictIris) with its spec, rebuilt and
-  // checked again when they change; the permissions read every root field's spec from it.
+  // checked again when they change. Each served schema gets the permissions, which read every root
+  // field's spec from it, and then (outside them, so a denial marks its span) the root-field spans.
   const schema = new LiveSchema({
     base: resolverSchema,
     registry,
     predict,
-    finish: config.auth.authorization ? (assembled) => applyPermissions(assembled, { registry }) : undefined,
+    finish: (assembled) => {
+      const served = config.auth.authorization ? applyPermissions(assembled, { registry }) : assembled;
+      if (tracing) traceRootFields(served, tracing.tracer);
+      return served;
+    },
     logger,
   });
 
@@ -165,6 +183,8 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     void reply.header('x-request-id', request.id);
   });
   const traffic = registerRequestLogging(app, { metrics });
+  // After the request's facts exist, before any route: it wraps the traced routes' handlers.
+  if (tracing) registerRequestTracing(app, tracing);
   registerHttpErrorHandling(app, { bodyLimit: config.limits.maxBodyBytes, metrics });
   registerTokenLimit(app, { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens, path: '/graphql' });
   const queryLimits = useQueryLimits({ ...DEFAULT_QUERY_LIMITS, blockFieldSuggestions: config.isProduction });
@@ -218,6 +238,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       // every response, to compute Cache-Control hints the gateway never uses (answers are no-store).
       ApolloServerPluginCacheControlDisabled(),
       useGraphQLObservability({ metrics }),
+      ...(tracing ? [useTracing(tracing.tracer)] : []),
       usePersistedDocuments({ mode: persisted.mode, documents: persistedDocuments }),
       useIntrospectionPolicy({ mode: config.auth.introspection }),
       ...queryLimits.plugins,
@@ -355,6 +376,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         await sharedBudgets?.close();
         await authenticator.close();
         await metricsListener?.close();
+        await ownTracing?.shutdown(); // exports the spans still buffered
         logger.info({ requestsReceived: traffic.received, requestsAnswered: traffic.answered }, 'shutdown complete');
       })();
       return closing;
