@@ -101,6 +101,26 @@ export const IrisComparisonDocument = graphql(`
   }
 `);
 
+/**
+ * The typed per-model fields: each model's features are named fields of its input type (a misspelt
+ * feature does not compile) and a classifier's label is an enum of its labels (`IrisLabel`).
+ */
+export const TypedPredictionsDocument = graphql(`
+  query TypedPredictions($flowers: [IrisFeaturesInput!]!, $days: [DemandForecastFeaturesInput!]!) {
+    predictIris(instances: $flowers) {
+      label
+      score
+      probabilities {
+        label
+        probability
+      }
+    }
+    predictDemandForecast(instances: $days) {
+      value
+    }
+  }
+`);
+
 /** A review as a whole and sentence by sentence, in one request (one sentiment run for all of it). */
 export const ReviewSentimentDocument = graphql(`
   query ReviewSentiment($review: String!, $sentences: [String!]!) {

@@ -1,7 +1,6 @@
-import { buildSchema, execute, parse } from 'graphql';
+import { buildSchema, execute, type GraphQLFieldConfig, GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { printGatewaySchema } from '../graphql/print-schema.js';
-import { declareRootFields } from '../graphql/root-fields.js';
+import { buildBundledSchema } from '../graphql/print-schema.js';
 import { ModelRegistry } from '../models/registry.js';
 import { InferencePool } from '../runtime/inference-pool.js';
 import { modelField } from '../tasks/predict/definition.js';
@@ -23,10 +22,9 @@ describe('applyPermissions', () => {
   });
 
   it('denies a root field without a spec, even to admin, and opens the others as their specs say', async () => {
-    // The real schema's types, plus a root field without a spec (start-up refuses that; shield still denies it).
-    const sdl = (await printGatewaySchema()).replace('type Query {', 'type Query {\n  hidden: String');
-    const schema = buildSchema(sdl);
-    declareRootFields(schema, new Map([['Query.models', { scope: 'models:read' }]]));
+    // The real schema (the bundled models' typed fields and their result types included), plus a root
+    // field without a spec (start-up refuses that; shield still denies it).
+    const schema = withQueryField(await buildBundledSchema(), 'hidden', { type: GraphQLString });
     const fields = schema.getQueryType()!.getFields();
     fields.hidden.resolve = () => 'the secret';
     fields.models.resolve = () => [{ name: 'iris' }];
@@ -43,24 +41,33 @@ describe('applyPermissions', () => {
     ]);
   });
 
-  it('authorizes a field generated at schema-build time as the model its spec names', async () => {
-    const sdl = (await printGatewaySchema()).replace('type Query {', 'type Query {\n  predictIris(instances: [Float!]!): [Float!]');
-    const schema = buildSchema(sdl);
-    declareRootFields(schema, new Map([['Query.predictIris', modelField('iris')]]));
-    schema.getQueryType()!.getFields().predictIris.resolve = (_root, args: { instances: number[] }) => args.instances;
+  it('authorizes a field generated at schema-build time as the model its spec names, and opens its result types', async () => {
+    const schema = await buildBundledSchema();
+    const predictIris = schema.getQueryType()!.getFields().predictIris;
+    expect(predictIris.extensions.rootField).toEqual(modelField('iris'));
+    predictIris.resolve = (_root, args: { instances: unknown[] }) => args.instances.map(() => ({ label: 'setosa', score: 1 }));
     const run = async (principal: Principal) => {
       const result = await execute({
         schema: applyPermissions(schema, options),
-        document: parse('{ predictIris(instances: [1, 2]) }'),
+        document: parse('{ predictIris(instances: [{ sepalLength: 1, sepalWidth: 1, petalLength: 1, petalWidth: 1 }]) { label score } }'),
         contextValue: { principal },
       });
       return { data: result.data, errors: result.errors?.map((e) => e.message) };
     };
-    expect(await run(caller('predict:iris'))).toEqual({ data: { predictIris: [1, 2] }, errors: undefined });
-    expect(await run(caller('predict'))).toEqual({ data: { predictIris: [1, 2] }, errors: undefined });
+    const answered = { data: { predictIris: [{ label: 'SETOSA', score: 1 }] }, errors: undefined };
+    expect(await run(caller('predict:iris'))).toEqual(answered);
+    expect(await run(caller('predict'))).toEqual(answered);
     expect(await run(caller('sentiment'))).toEqual({
       data: { predictIris: null },
       errors: ['Query.predictIris needs scope "predict:iris", which this caller does not have'],
     });
   });
 });
+
+/** `schema` with one more Query field (the others keep their specs). */
+function withQueryField(schema: GraphQLSchema, name: string, field: GraphQLFieldConfig<unknown, unknown>): GraphQLSchema {
+  const config = schema.toConfig();
+  const query = schema.getQueryType()!;
+  const extended = new GraphQLObjectType({ ...query.toConfig(), fields: { ...query.toConfig().fields, [name]: field } });
+  return new GraphQLSchema({ ...config, query: extended, types: config.types.filter((type) => type !== query) });
+}

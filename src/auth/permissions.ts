@@ -27,7 +27,10 @@ export interface PermissionsOptions {
 
 type Rule = ReturnType<ReturnType<typeof rule>>;
 
-/** Object types reached only through the root fields, which decide: every field of these is open. */
+/**
+ * Object types reached only through the root fields, which decide: every field of these is open. Types
+ * generated with per-model fields are open when they carry `extensions.openResult` (./root-fields.ts).
+ */
 const OPEN_TYPES = [
   'Prediction',
   'ClassProbability',
@@ -43,6 +46,13 @@ const OPEN_TYPES = [
   'OutputInfo',
   'BatchingInfo',
 ];
+
+// The result types generated with their root fields (IrisPrediction): they say so themselves, see src/graphql/root-fields.ts.
+function openResultTypes(schema: GraphQLSchema): string[] {
+  return Object.values(schema.getTypeMap())
+    .filter((type) => isObjectType(type) && type.extensions.openResult === true)
+    .map((type) => type.name);
+}
 
 /**
  * The map for `schema`: each root field's rule comes from its spec (`extensions.rootField`, see
@@ -103,7 +113,7 @@ export function createPermissions(schema: GraphQLSchema, { registry }: Permissio
   for (const [typeName, fields] of rootFieldSpecs(schema)) {
     ruleTree[typeName] = Object.fromEntries([...fields].map(([field, spec]) => [field, ruleOf(spec)]));
   }
-  for (const typeName of OPEN_TYPES) ruleTree[typeName] = allow;
+  for (const typeName of [...OPEN_TYPES, ...openResultTypes(schema)]) ruleTree[typeName] = allow;
   const middleware = shield(ruleTree, {
     fallbackRule: deny,
     allowExternalErrors: true,

@@ -1,8 +1,8 @@
-import { getOperationAST, parse } from 'graphql';
+import { buildSchema, GraphQLObjectType, GraphQLSchema, getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { modelField } from '../tasks/predict/definition.js';
 import { costFields, textCost } from './item-cost.js';
-import { type RootFieldLookup, type RootFieldTable, rootFieldTable } from './root-fields.js';
+import { type RootFieldLookup, type RootFieldTable, rootFieldsOf, rootFieldTable } from './root-fields.js';
 
 // The specs by coordinate, as the schema's root types would give them.
 const lookupIn =
@@ -125,5 +125,22 @@ describe('costFields: what execution will run', () => {
       { responseKey: 'y', field: 'classifySentiments', kind: 'sentiment', model: 'sentiment', items: 2, textCharacters: 1502, cost: 3 },
       { responseKey: 'z', field: 'recommendMovies', kind: 'recommend', model: 'movie-recommender', items: 1, textCharacters: 0, cost: 1 },
     ]);
+  });
+});
+
+describe('costFields on the schema an operation was validated against', () => {
+  it('costs a per-model field by the spec its schema carries (extensions.rootField), aliases and all', () => {
+    const built = buildSchema('input Row { a: Float! } type Query { predictIris(instances: [Row!]!): [Float] }');
+    const query = built.getQueryType()!.toConfig();
+    const predictIris = { ...query.fields.predictIris, extensions: { rootField: modelField('iris') } };
+    const schema = new GraphQLSchema({ query: new GraphQLObjectType({ ...query, fields: { predictIris } }) });
+    const document = parse('{ x: predictIris(instances: [{ a: 1 }, { a: 2 }]) y: predictIris(instances: [{ a: 3 }]) }');
+    const costs = costFields(document, getOperationAST(document)!, {}, rootFieldsOf(schema));
+    expect(costs.map(({ field, kind, model, items, cost }) => ({ field, kind, model, items, cost }))).toEqual([
+      { field: 'predictIris', kind: 'predict', model: 'iris', items: 2, cost: 2 },
+      { field: 'predictIris', kind: 'predict', model: 'iris', items: 1, cost: 1 },
+    ]);
+    // The same document on a schema whose field carries no spec costs nothing: checkRootFields refuses to serve that schema.
+    expect(costFields(document, getOperationAST(document)!, {}, rootFieldsOf(built))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { buildSchema, type DocumentNode, GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createJitGateway } from './jit-executor.js';
+import { createJitGateway, createSchemaGateway } from './jit-executor.js';
 
 const schema = buildSchema(`
   type Query { hello(name: String!): String fail: String count(n: Int!): [Int!]! }
@@ -70,5 +70,46 @@ describe('createJitGateway', () => {
     await run(document, undefined, 'A');
     expect((await run(document, undefined, 'A')).data).toEqual({ hello: 'hello a' });
     expect((await run(document, undefined, 'B')).data).toEqual({ hello: 'hello b' });
+  });
+});
+
+describe('createSchemaGateway', () => {
+  const greeter = (greeting: string) => {
+    const built = buildSchema('type Query { hello(name: String!): String }');
+    built.getQueryType()!.getFields().hello.resolve = (_root, { name }) => `${greeting} ${String(name)}`;
+    return built;
+  };
+
+  it('tells Apollo of every new schema and runs each request on the schema it was validated against, compiled per schema', async () => {
+    const [first, second] = [greeter('hello'), greeter('bonjour')];
+    let current = first;
+    const subscribers = new Set<(schema: typeof first) => void>();
+    const gateway = createSchemaGateway({
+      current: () => current,
+      subscribe: (listener) => {
+        subscribers.add(listener);
+        return () => subscribers.delete(listener);
+      },
+    });
+    const seen: unknown[] = [];
+    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => seen.push(apiSchema));
+    const { executor } = await gateway.load({ apollo: {} });
+    const run = (schema: typeof first, document: DocumentNode) =>
+      executor!({ schema, document, request: {}, context: {} } as unknown as Parameters<NonNullable<typeof executor>>[0]);
+    const document = parse('{ hello(name: "you") }');
+    await run(first, document);
+    expect((await run(first, document)).data).toEqual({ hello: 'hello you' }); // compiled for the first schema
+
+    current = second;
+    for (const listener of subscribers) listener(second);
+    expect(seen).toEqual([first, second]);
+    // The same document on the new schema: its own compiled form, never the first schema's.
+    expect((await run(second, document)).data).toEqual({ hello: 'bonjour you' });
+    expect((await run(second, document)).data).toEqual({ hello: 'bonjour you' });
+    // A request validated before the swap still runs on its schema.
+    expect((await run(first, document)).data).toEqual({ hello: 'hello you' });
+
+    await gateway.stop!();
+    expect(subscribers.size).toBe(0);
   });
 });

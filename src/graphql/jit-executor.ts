@@ -13,10 +13,15 @@
  * - field errors are rebuilt as graphql-js `GraphQLError`s with the same message, path, locations and
  *   original error, so Apollo's error formatting and our codes see what graphql-js would have given.
  * test/api/jit-executor.test.ts runs the same requests through both executors and compares the answers.
+ *
+ * The same gateway interface is how the schema follows the models (./live-schema.ts), whichever
+ * executor runs: Apollo is told of each new schema and validates new requests against it, while each
+ * request executes on the schema it was validated against.
  */
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { type DocumentNode, execute, GraphQLError, type GraphQLSchema } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+import type { SchemaSource } from './live-schema.js';
 
 type GatewayInterface = NonNullable<ApolloServerOptionsWithGateway<BaseContext>['gateway']>;
 type SchemaListener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
@@ -24,13 +29,36 @@ type SchemaListener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 /** What is known of one document: seen once, or compiled per operation name (null: run on graphql-js). */
 type DocumentEntry = { seen: true; compiled?: Map<string, CompiledQuery | null> };
 
+export interface SchemaGatewayOptions {
+  /** `jit`: compiled by graphql-jit from a document's second run; `graphql-js`: graphql-js's execute. @default 'jit' */
+  readonly executor?: 'jit' | 'graphql-js';
+  /** Told when Apollo refuses a new schema (the previous one then stays in service). */
+  readonly onSchemaRefused?: (error: unknown) => void;
+}
+
 /** An Apollo gateway that serves `schema` and executes with graphql-jit. */
 export function createJitGateway(schema: GraphQLSchema): GatewayInterface {
+  return createSchemaGateway({ current: () => schema, subscribe: () => () => {} });
+}
+
+/**
+ * An Apollo gateway over a schema that may change (`source`): Apollo is told of every new schema, and
+ * each request executes on the schema Apollo validated it against (`requestContext.schema`), so the
+ * compiled queries are kept per schema and a document of one schema never runs compiled for another.
+ */
+export function createSchemaGateway(source: SchemaSource, options: SchemaGatewayOptions = {}): GatewayInterface {
   const listeners = new Set<SchemaListener>();
-  const documents = new WeakMap<DocumentNode, DocumentEntry>();
+  const compiledBySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, DocumentEntry>>();
+  const jit = (options.executor ?? 'jit') === 'jit';
+  let unsubscribe: (() => void) | null = null;
 
   // The compiled form of the operation, or null when graphql-js must run it (first sighting, or not compilable).
-  function compiledFor(document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
+  function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
+    let documents = compiledBySchema.get(schema);
+    if (!documents) {
+      documents = new WeakMap();
+      compiledBySchema.set(schema, documents);
+    }
     const entry = documents.get(document);
     if (!entry) {
       documents.set(document, { seen: true });
@@ -46,19 +74,32 @@ export function createJitGateway(schema: GraphQLSchema): GatewayInterface {
     return compiled;
   }
 
+  const announce = (schema: GraphQLSchema) => {
+    for (const listener of listeners) {
+      try {
+        listener({ apiSchema: schema, coreSupergraphSdl: '' });
+      } catch (error) {
+        options.onSchemaRefused?.(error);
+      }
+    }
+  };
+
   return {
     onSchemaLoadOrUpdate(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async load() {
-      for (const listener of listeners) listener({ apiSchema: schema, coreSupergraphSdl: '' });
+      announce(source.current());
+      unsubscribe ??= source.subscribe(announce);
       return {
         async executor(requestContext) {
           const { document, request, context } = requestContext;
+          // The schema this request was validated against, not whatever is current by now.
+          const schema = requestContext.schema ?? source.current();
           const reference = () =>
             execute({ schema, document, contextValue: context, variableValues: request.variables, operationName: request.operationName });
-          const compiled = compiledFor(document, request.operationName);
+          const compiled = jit ? compiledFor(schema, document, request.operationName) : null;
           if (!compiled) return reference();
           const result = await compiled.query(undefined, context, request.variables ?? {});
           // No data at all: the variables were refused before execution; graphql-js words that.
@@ -68,6 +109,8 @@ export function createJitGateway(schema: GraphQLSchema): GatewayInterface {
       };
     },
     async stop() {
+      unsubscribe?.();
+      unsubscribe = null;
       listeners.clear();
     },
   };

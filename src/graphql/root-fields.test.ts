@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RootFieldSpec } from '../tasks/definition.js';
 import { modelField, PREDICT } from '../tasks/predict/definition.js';
 import { TASK_DEFINITIONS } from '../tasks/registry.js';
-import { printGatewaySchema } from './print-schema.js';
+import { buildBundledSchema } from './print-schema.js';
 import { checkRootFields, declareRootFields, rootFieldSpecs, rootFieldTable } from './root-fields.js';
 
 const configuredModels = { sentiment: 'sentiment', recommend: 'movie-recommender' };
@@ -47,11 +47,13 @@ describe('rootFieldTable', () => {
 });
 
 describe('checkRootFields', () => {
-  it('passes the gateway schema, every root field of which carries its spec', async () => {
-    const schema = buildSchema(await printGatewaySchema());
-    declareRootFields(schema, rootFieldTable({ configuredModels }));
+  it('passes the gateway schema, every root field of which carries its spec, the generated per-model fields too', async () => {
+    const schema = await buildBundledSchema();
     expect(() => checkRootFields(schema)).not.toThrow();
-    expect([...rootFieldSpecs(schema).get('Query')!.keys()]).toEqual(Object.keys(schema.getQueryType()!.getFields()));
+    const specs = rootFieldSpecs(schema).get('Query')!;
+    expect([...specs.keys()]).toEqual(Object.keys(schema.getQueryType()!.getFields()));
+    expect(specs.get('predictIris')).toEqual(modelField('iris'));
+    expect(specs.get('predictDemandForecast')).toEqual(modelField('demand-forecast'));
   });
 
   it('refuses a root field without a permission rule, naming it', () => {

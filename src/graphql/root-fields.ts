@@ -18,6 +18,13 @@ declare module 'graphql' {
     /** Set on every root field: how it is authorized and charged. */
     rootField?: RootFieldSpec;
   }
+  interface GraphQLObjectTypeExtensions<_TSource, _TContext> {
+    /**
+     * Set on an object type generated with root fields (`IrisPrediction`): it is reached only through
+     * them, whose rules decide, so the permissions map opens every field of it.
+     */
+    openResult?: boolean;
+  }
 }
 
 /** The root fields by coordinate (`Query.predict`). */

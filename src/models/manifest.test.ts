@@ -56,6 +56,13 @@ describe('parseManifest', () => {
       /must be "float32"/,
     ],
     ['an unknown field (a typo)', { ...tabular, lables: ['a'] }, '(root)', /Unrecognized key/],
+    ['an unknown graphql option', { ...tabular, graphql: { typed: true } }, 'graphql', /Unrecognized key/],
+    [
+      'a typed field asked of a task that has none',
+      { ...tabular, task: 'recommendation', graphql: { typedField: true } },
+      'graphql.typedField',
+      /must not be true for task recommendation: only tabular-classification, tabular-regression, tensor-classification, tensor-regression models get a typed field/,
+    ],
     ['a negative batch size', { ...tabular, batching: { maxBatchSize: -1 } }, 'batching.maxBatchSize', /.+/],
     [
       'a recommender without its catalog',

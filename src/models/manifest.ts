@@ -124,6 +124,16 @@ const RemoteBackendSettings = z.strictObject({
 });
 export type RemoteBackendSettings = z.infer<typeof RemoteBackendSettings>;
 
+const GraphQLSettings = z.strictObject({
+  /**
+   * Whether the model gets its own typed root field (`predict<Model>`). Default: yes for the models of
+   * a task kind that generates one (src/tasks/registry.ts) whose manifest names no `scopes`; a
+   * restricted model gets one only when this says true, since the schema is the same for every caller
+   * and would otherwise reveal it.
+   */
+  typedField: z.boolean().optional(),
+});
+
 const ManifestObject = z.strictObject({
   $schema: z.string().optional(),
   /** If given, must equal the folder's name. */
@@ -144,6 +154,8 @@ const ManifestObject = z.strictObject({
   /** Scopes that may call this model (any one suffices; `admin` always may). Default: the task's own scopes. */
   scopes: z.array(z.string().min(1)).min(1).optional(),
   tokenizer: TokenizerSettings.optional(),
+  /** How the model appears in the GraphQL schema. */
+  graphql: GraphQLSettings.optional(),
   /** Free-form provenance: what data it was trained on, held-out metrics. Shown in metadata. */
   training: z.record(z.string(), z.unknown()).optional(),
   /** Runs the model on a remote inference server instead of a local model.onnx (the folder then holds only model.json). */

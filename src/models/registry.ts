@@ -130,6 +130,7 @@ export interface ServingSpec {
 export class ModelRegistry {
   readonly backend: InferenceBackend;
   private readonly models = new Map<string, ModelEntry>();
+  private readonly watchers = new Set<() => void>();
   /** How to stop each serving version, and its backend and key there (kept apart so tasks never see them). */
   private readonly internals = new WeakMap<
     ServingModel,
@@ -305,11 +306,23 @@ export class ModelRegistry {
   /** Swaps a model's entry in at once: the next call resolves against it. */
   publish(entry: ModelEntry): void {
     this.models.set(entry.name, entry);
+    this.notify();
   }
 
   /** Takes a model away at once: the next call gets MODEL_NOT_FOUND. */
   remove(name: string): void {
     this.models.delete(name);
+    this.notify();
+  }
+
+  /**
+   * Calls `listener` after every publish and remove (what is listed may have changed; the schema's
+   * per-model fields follow it). Synchronous, so a listener should only schedule its work. Returns the
+   * unsubscribe function.
+   */
+  watch(listener: () => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
   }
 
   /** The models present at start-up are READY or FAILED: unknown names are MODEL_NOT_FOUND from now on. */
@@ -387,6 +400,17 @@ export class ModelRegistry {
 
   private allBackends(): InferenceBackend[] {
     return [this.backend, ...(this.options.chooser?.backends ?? [])];
+  }
+
+  // A listener's failure must not fail the lifecycle's publish: listeners report their own errors.
+  private notify(): void {
+    for (const listener of this.watchers) {
+      try {
+        listener();
+      } catch {
+        // ignored: see above
+      }
+    }
   }
 
   // A request that resolved a version before it was swapped out, but reached its batcher only after the

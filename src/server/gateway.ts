@@ -19,8 +19,9 @@ import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/errors.js';
 import { useIntrospectionPolicy } from '../graphql/introspection-policy.js';
 import { useItemBudget } from '../graphql/item-budget.plugin.js';
-import { createJitGateway } from '../graphql/jit-executor.js';
+import { createSchemaGateway } from '../graphql/jit-executor.js';
 import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
+import { LiveSchema } from '../graphql/live-schema.js';
 import { RequestLoaders, usePerOperationLoaders } from '../graphql/loaders.js';
 import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
 import { traceRootFields, useTracing } from '../graphql/plugins/use-tracing.js';
@@ -132,12 +133,13 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     niceIncrement: config.preprocess.niceIncrement,
   });
 
+  const predict = new PredictService(registry, { maxInstances: config.limits.maxInstances });
   // Refused here, before anything listens, when a root field has no permission rule or runs a model without an item cost.
   const resolverSchema = await buildGatewaySchema(
     {
       registry,
       lifecycle,
-      predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
+      predict,
       sentiment: new SentimentService(registry, config.models.sentiment, preprocess, { maxTexts: config.limits.maxTexts }),
       recommend: new RecommendService(registry, config.models.recommender),
     },
@@ -146,8 +148,20 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       extend: dependencies.extendSchema,
     },
   );
-  const schema = config.auth.authorization ? applyPermissions(resolverSchema, { registry }) : resolverSchema;
-  if (tracing) traceRootFields(schema, tracing.tracer);
+  // The schema follows the models: one typed field per model (predictIris) with its spec, rebuilt and
+  // checked again when they change. Each served schema gets the permissions, which read every root
+  // field's spec from it, and then (outside them, so a denial marks its span) the root-field spans.
+  const schema = new LiveSchema({
+    base: resolverSchema,
+    registry,
+    predict,
+    finish: (assembled) => {
+      const served = config.auth.authorization ? applyPermissions(assembled, { registry }) : assembled;
+      if (tracing) traceRootFields(served, tracing.tracer);
+      return served;
+    },
+    logger,
+  });
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -199,8 +213,12 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const onRateLimited = (principal: Principal) => metrics.rateLimited.inc({ principal_kind: principal.kind });
 
   const apollo = new ApolloServer<GatewayContext>({
-    // graphql-jit runs behind Apollo's gateway interface; Apollo still parses, validates and caches.
-    ...(config.graphqlExecutor === 'jit' ? { gateway: createJitGateway(schema) } : { schema }),
+    // Apollo's gateway interface hands it each new schema and runs our executor (graphql-jit or
+    // graphql-js) on the schema a request was validated against; Apollo still parses, validates and caches.
+    gateway: createSchemaGateway(schema, {
+      executor: config.graphqlExecutor,
+      onSchemaRefused: (error) => logger.error({ err: error }, 'Apollo refused the new schema; the previous one stays'),
+    }),
     logger,
     // main.ts owns SIGTERM/SIGINT and calls close(); Apollo's own handlers (on outside NODE_ENV=test)
     // would run a second, concurrent stop() and the process would never exit.
@@ -325,6 +343,9 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       // Connecting to Redis alongside, so that the first requests share budgets (if it fails, the insurance serves).
       loading ??= Promise.all([lifecycle.start(), preprocess.start(), sharedBudgets?.connect()]).then(
         () => {
+          // Now, not on the next turn: the models' typed fields are served before readiness is announced,
+          // and a schema that fails the root-field check stops start-up.
+          schema.refresh({ strict: true });
           logModels(logger, registry, config.connections.idleTimeoutMs);
           const every = config.models.control === 'poll' ? ` (every ${config.models.pollSeconds} s)` : '';
           logger.info(
@@ -354,6 +375,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         logger.info('shutting down: no new connections; answering accepted requests');
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
         await lifecycle.close({ drain: true });
+        schema.close();
         await preprocess.close();
         await sharedBudgets?.close();
         await authenticator.close();

@@ -63,6 +63,12 @@ export interface TaskDefinition<Resources = undefined> {
   readonly prepare?: (context: PrepareContext) => Resources | Promise<Resources>;
   /** Its root fields (all on Query), by name. */
   readonly fields: Readonly<Record<string, TaskField>>;
+  /**
+   * The spec of the root field each of its models may get of its own, generated from the model list
+   * (`predictIris`), which carries it in `extensions.rootField`. A kind without one has no per-model
+   * fields, and its manifests may not ask for one (`graphql.typedField`).
+   */
+  readonly modelField?: (model: string) => ModelFieldSpec;
 }
 
 /**

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { TASKS } from '../models/manifest.js';
 import { ModelRegistry, type PrepareContext, type ServingModel } from '../models/registry.js';
 import { InferencePool } from '../runtime/inference-pool.js';
+import { modelField } from './predict/definition.js';
 import { MovieCatalog } from './recommend/catalog.js';
 import { catalogOf } from './recommend/definition.js';
-import { definitionOf, parseManifest, prepareResources, TASK_DEFINITIONS } from './registry.js';
+import { definitionOf, modelFieldOf, parseManifest, prepareResources, TASK_DEFINITIONS } from './registry.js';
 import { SentimentResources, sentimentResourcesOf } from './sentiment/definition.js';
 
 const contextOf = (name: string, files: Record<string, string>): PrepareContext => {
@@ -35,5 +36,15 @@ describe('the task registry', () => {
     expect(catalogOf(servingWith(catalog)).size).toBe(600);
     expect(() => catalogOf(servingWith(encoding))).toThrow(expect.objectContaining({ code: 'MODEL_UNAVAILABLE' }));
     expect(() => sentimentResourcesOf(servingWith(undefined))).toThrow('model "m" version 1 holds no sentiment resources');
+  });
+
+  it('gives a model its own root field where its kind generates one and its manifest lets the schema show it', () => {
+    const iris = contextOf('iris', {}).manifest;
+    expect(modelFieldOf('iris', iris)).toEqual(modelField('iris'));
+    expect(modelFieldOf('iris', { ...iris, scopes: ['predict:iris'] })).toBeUndefined();
+    expect(modelFieldOf('iris', { ...iris, scopes: ['predict:iris'], graphql: { typedField: true } })).toEqual(modelField('iris'));
+    expect(modelFieldOf('iris', { ...iris, graphql: { typedField: false } })).toBeUndefined();
+    expect(modelFieldOf('digits', contextOf('digits', {}).manifest)).toBeUndefined(); // restricted to predict:digits
+    expect(modelFieldOf('sentiment', contextOf('sentiment', {}).manifest)).toBeUndefined(); // its kind has no per-model fields
   });
 });

@@ -5,9 +5,17 @@
  * item costs of its root fields. Adding a kind: write src/tasks/<kind>/definition.ts and list it here
  * (the README's Architecture section says the rest).
  */
-import { type ManifestParseResult, manifestSchema, parseWith, TASKS, type Task } from '../models/manifest.js';
+import {
+  type ManifestParseResult,
+  type ManifestRules,
+  manifestSchema,
+  type ModelManifest as ParsedManifest,
+  parseWith,
+  TASKS,
+  type Task,
+} from '../models/manifest.js';
 import type { PrepareContext } from '../models/registry.js';
-import type { TaskDefinition, TaskKind } from './definition.js';
+import type { ModelFieldSpec, TaskDefinition, TaskKind } from './definition.js';
 import { PREDICT } from './predict/definition.js';
 import { RECOMMEND } from './recommend/definition.js';
 import { SENTIMENT } from './sentiment/definition.js';
@@ -32,8 +40,11 @@ export function definitionNamed(kind: TaskKind): TaskDefinition<unknown> {
   return definition;
 }
 
+/** The manifest tasks whose kind generates per-model fields (`graphql.typedField` applies to them alone). */
+const TYPED_FIELD_TASKS = TASK_DEFINITIONS.filter((definition) => definition.modelField).flatMap((definition) => definition.tasks);
+
 /** The model manifest's schema: the common shape, plus each kind's rules for its tasks. */
-export const ModelManifest = manifestSchema((task) => definitionOf(task).manifestRules);
+export const ModelManifest = manifestSchema((task) => rulesOf(definitionOf(task)));
 
 /** Validates a parsed `model.json`; on failure names the first offending field as a dotted path (`inputs.0.shape`). */
 export function parseManifest(json: unknown): ManifestParseResult {
@@ -43,6 +54,18 @@ export function parseManifest(json: unknown): ManifestParseResult {
 /** Builds a loaded version's resources with its kind's preparer (undefined for kinds that need none). */
 export async function prepareResources(context: PrepareContext): Promise<unknown> {
   return definitionOf(context.manifest.task).prepare?.(context);
+}
+
+/**
+ * The spec of the root field model `name` gets of its own (`predictIris`), or undefined when it gets
+ * none: its kind must generate one, and a manifest that restricts scopes must ask for it
+ * (`graphql.typedField: true`), since the schema is the same for every caller and the field would
+ * reveal the model; any manifest may decline with `false`.
+ */
+export function modelFieldOf(name: string, manifest: ParsedManifest): ModelFieldSpec | undefined {
+  const { modelField } = definitionOf(manifest.task);
+  if (!modelField || !(manifest.graphql?.typedField ?? manifest.scopes === undefined)) return undefined;
+  return modelField(name);
 }
 
 /** What the model lifecycle needs of the tasks. */
@@ -61,4 +84,16 @@ function kindsByTask(definitions: readonly TaskDefinition<unknown>[]): ReadonlyM
   if (missing.length > 0)
     throw new Error(`every manifest task must have a task kind, but ${missing.join(', ')} has none (src/tasks/registry.ts)`);
   return byTask;
+}
+
+// A kind's manifest rules, after the one every kind shares: a typed field only where the kind generates one.
+function rulesOf(definition: TaskDefinition<unknown>): ManifestRules {
+  return (m, check) => {
+    if (m.graphql?.typedField === true && !definition.modelField)
+      check.issue(
+        ['graphql', 'typedField'],
+        `must not be true for task ${m.task}: only ${TYPED_FIELD_TASKS.join(', ')} models get a typed field`,
+      );
+    definition.manifestRules(m, check);
+  };
 }

@@ -18,6 +18,7 @@ import {
   RecommendationsDocument,
   ReviewSentimentDocument,
   SearchMoviesDocument,
+  TypedPredictionsDocument,
 } from '../../client/src/operations.js';
 import { createKeyRecord, writeKeysFile } from '../../src/auth/api-key-store.js';
 import { ERROR_CODES } from '../../src/errors/catalogue.js';
@@ -106,6 +107,19 @@ describe('Apollo Client 4 (typed, batched) against the real gateway', () => {
       expect(compared.errors).toEqual([]);
       expect(compared.data?.latest?.[0]).toMatchObject({ version: 2, label: 'virginica' });
       expect(compared.data?.v1?.[0]).toMatchObject({ version: 1, label: 'virginica' });
+    });
+
+    it('predictIris and predictDemandForecast, typed: features by name, the label as an enum', async () => {
+      const { data, errors } = await runQuery(client, TypedPredictionsDocument, {
+        flowers: [SETOSA, VIRGINICA],
+        days: [{ dayOfWeek: 4, dayOfYear: 329, daysSinceLaunch: 1060, price: 24.99, discountPct: 30, isHoliday: 1 }],
+      });
+      expect(errors).toEqual([]);
+      // Typed as the schema's enum: 'SETOSA' | 'VERSICOLOR' | 'VIRGINICA'.
+      const labels: ('SETOSA' | 'VERSICOLOR' | 'VIRGINICA')[] | undefined = data?.predictIris?.map((p) => p.label);
+      expect(labels).toEqual(['SETOSA', 'VIRGINICA']);
+      expect(data?.predictIris?.[0]?.probabilities.map((p) => p.label)).toEqual(['SETOSA', 'VERSICOLOR', 'VIRGINICA']);
+      expect(data?.predictDemandForecast?.[0]?.value).toBeGreaterThan(0);
     });
 
     it('classifySentiment and classifySentiments', async () => {

@@ -1,7 +1,8 @@
 /**
  * The client as an outside front-end team uses it: the package is built and packed, installed into an
  * app in a temporary folder (from npm's cache, as `npm ci` left it), the app generates its types from the
- * running gateway's schema with its own codegen.ts, and type-checks. A misspelt field must not compile.
+ * running gateway's schema with its own codegen.ts, and type-checks. A misspelt field, or a misspelt
+ * feature of the typed predictIris, must not compile.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ async function sh(command: string, args: string[], cwd: string): Promise<{ code:
 
 const APP = (
   field: string,
+  feature = 'sepalLength',
 ) => `import { GATEWAY_ERROR_CODES, createGatewayClient, runQuery, type GatewayErrorCode } from '@onnx-graphql-gateway/client';
 import { graphql } from './gql/index.js';
 
@@ -50,6 +52,21 @@ export async function classify(uri: string): Promise<string | null | undefined> 
   if (errors.some((error) => error.code === 'RATE_LIMITED') && known.length > 0) return null;
   return data?.predict?.[0]?.${field};
 }
+
+// The typed per-model field: features are named fields of IrisFeaturesInput, the label an enum.
+const TypedIrisDocument = graphql(\`
+  query TypedIris($flowers: [IrisFeaturesInput!]!) {
+    predictIris(instances: $flowers) { label score }
+  }
+\`);
+
+export async function classifyTyped(uri: string): Promise<'SETOSA' | 'VERSICOLOR' | 'VIRGINICA' | undefined> {
+  const client = createGatewayClient({ uri, apiKey: 'dev-key' });
+  const { data } = await runQuery(client, TypedIrisDocument, {
+    flowers: [{ ${feature}: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 }],
+  });
+  return data?.predictIris?.[0]?.label;
+}
 `;
 
 describe('the installable client package in an outside app', () => {
@@ -66,7 +83,7 @@ describe('the installable client package in an outside app', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('installs, generates its types from the running gateway and type-checks; a misspelt field does not compile', {
+  it('installs, generates its types from the running gateway and type-checks; a misspelt field or feature does not compile', {
     timeout: 300_000,
   }, async () => {
     const build = await sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'client/tsconfig.json'], root);
@@ -139,5 +156,10 @@ export default config;
     const bad = await sh(join(app, 'node_modules/.bin/tsc'), ['-p', '.'], app);
     expect(bad.code).not.toBe(0);
     expect(bad.output).toMatch(/src\/app\.ts.*Property 'lable' does not exist/);
+
+    writeFileSync(join(app, 'src/app.ts'), APP('label', 'sepalLenght'));
+    const misspeltFeature = await sh(join(app, 'node_modules/.bin/tsc'), ['-p', '.'], app);
+    expect(misspeltFeature.code).not.toBe(0);
+    expect(misspeltFeature.output).toMatch(/src\/app\.ts.*'sepalLenght' does not exist in type 'IrisFeaturesInput'/);
   });
 });

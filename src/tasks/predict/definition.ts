@@ -9,6 +9,14 @@ import type { ModelFieldSpec, TaskDefinition } from '../definition.js';
 /** Instances are the items: one per element of `instances`. */
 const INSTANCES = { per: 'element', argument: 'instances' } as const;
 
+/**
+ * The spec of the root field generated for one model (`predictIris(instances:, version:)`, see
+ * src/graphql/typed-models/): authorized as that model, costed by its `instances`.
+ */
+export function modelField(model: string): ModelFieldSpec {
+  return { kind: 'predict', model: { name: model }, use: 'runs', cost: INSTANCES };
+}
+
 export const PREDICT: TaskDefinition = {
   kind: 'predict',
   tasks: ['tabular-classification', 'tabular-regression', 'tensor-classification', 'tensor-regression'],
@@ -30,18 +38,10 @@ export const PREDICT: TaskDefinition = {
   fields: {
     predict: { model: { argument: 'model' }, use: 'runs', cost: INSTANCES },
   },
+  modelField,
 };
 
 /** Whether `predict` (and the inference protocol) serve models of `task`. */
 export function isPredictTask(task: Task): boolean {
   return PREDICT.tasks.includes(task);
-}
-
-/**
- * The spec of a root field generated for one model (`predictIris(instances:, version:)`): authorized
- * as that model, costed by its `instances`. For the schema builder that adds such fields from the
- * model list: put it in the field's `extensions.rootField`.
- */
-export function modelField(model: string): ModelFieldSpec {
-  return { kind: 'predict', model: { name: model }, use: 'runs', cost: INSTANCES };
 }

@@ -38,26 +38,34 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * `encodeInstance`, whose errors (naming `instances[i]`) are the same either way.
  */
 export function encodeInstances(manifest: ModelManifest, model: string, instances: readonly InstanceInput[]): ItemFeeds[] {
+  if (!manifest.task.startsWith('tabular'))
+    return instances.map((instance, i) => encodeInstance(manifest, model, instance, `instances[${i}]`));
   const input = manifest.inputs[0];
-  const items: ItemFeeds[] = new Array(instances.length);
-  if (!manifest.task.startsWith('tabular')) {
-    for (const [i, instance] of instances.entries()) items[i] = encodeInstance(manifest, model, instance, `instances[${i}]`);
-    return items;
-  }
-  const names = manifest.features!;
-  const width = names.length;
-  const dims = [width];
-  const buffer = new Float32Array(width * instances.length);
-  for (let i = 0; i < instances.length; i += 1) {
-    const instance = instances[i];
-    const offset = i * width;
-    if (!writeFeatures(names, instance, buffer, offset)) {
+  return encodeTabularRows(manifest, instances.length, (i, buffer, offset) => {
+    if (!writeFeatures(manifest.features!, instances[i], buffer, offset)) {
       // Something is off with this instance: the careful path finds what, and throws naming it.
-      buffer.set(encodeInstance(manifest, model, instance, `instances[${i}]`)[input.name].data as Float32Array, offset);
+      buffer.set(encodeInstance(manifest, model, instances[i], `instances[${i}]`)[input.name].data as Float32Array, offset);
     }
-    items[i] = { [input.name]: { type: 'float32', dims, data: buffer.subarray(offset, offset + width) } };
-  }
-  return items;
+  });
+}
+
+/**
+ * Encodes rows of named features without the `features` wrapper (the typed per-model fields' inputs,
+ * `instances: [IrisFeaturesInput!]!`) exactly as `encodeInstances` encodes tabular instances; errors
+ * name `instances[i].<feature>`, the path the caller wrote.
+ */
+export function encodeFeatureRows(manifest: ModelManifest, model: string, rows: readonly Readonly<Record<string, unknown>>[]): ItemFeeds[] {
+  if (!manifest.task.startsWith('tabular'))
+    throw badInput(
+      'instances',
+      `must be tensors: model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)} is a ${manifest.task} model now`,
+    );
+  const names = manifest.features!;
+  return encodeTabularRows(manifest, rows.length, (i, buffer, offset) => {
+    const row = rows[i];
+    if (row === null || typeof row !== 'object' || !writeRow(names, row, buffer, offset))
+      buffer.set(encodeFeatures(names, model, row, `instances[${i}]`), offset);
+  });
 }
 
 /** Validates one instance (errors name `path`, e.g. `instances[2]`) and encodes its feeds. */
@@ -194,6 +202,25 @@ function bestOfSoftmax(row: Float32Array): [number, number] {
   return [best, bestProbability];
 }
 
+// One buffer for a call's rows, each item's feeds a view on its row; `write` fills row i at `offset`.
+function encodeTabularRows(
+  manifest: ModelManifest,
+  count: number,
+  write: (i: number, buffer: Float32Array, offset: number) => void,
+): ItemFeeds[] {
+  const input = manifest.inputs[0];
+  const width = manifest.features!.length;
+  const dims = [width];
+  const buffer = new Float32Array(width * count);
+  const items: ItemFeeds[] = new Array(count);
+  for (let i = 0; i < count; i += 1) {
+    const offset = i * width;
+    write(i, buffer, offset);
+    items[i] = { [input.name]: { type: 'float32', dims, data: buffer.subarray(offset, offset + width) } };
+  }
+  return items;
+}
+
 // The fast path for a well-formed tabular instance: exactly the named features, each a finite float32,
 // written at `offset`. False (nothing thrown) when anything is off, so the careful path can say what.
 function writeFeatures(names: readonly string[], instance: InstanceInput, target: Float32Array, offset: number): boolean {
@@ -201,6 +228,11 @@ function writeFeatures(names: readonly string[], instance: InstanceInput, target
   if (features === undefined || features === null || typeof features !== 'object' || Array.isArray(features)) return false;
   if ((instance.tensor !== undefined && instance.tensor !== null) || (instance.shape !== undefined && instance.shape !== null))
     return false;
+  return writeRow(names, features, target, offset);
+}
+
+// Exactly the named features, each a finite float32, written at `offset`; false when anything is off.
+function writeRow(names: readonly string[], features: Readonly<Record<string, unknown>>, target: Float32Array, offset: number): boolean {
   for (let i = 0; i < names.length; i += 1) {
     const value = features[names[i]];
     if (typeof value !== 'number' || !(Math.abs(value) <= FLOAT32_MAX)) return false;

@@ -8,7 +8,7 @@ import { badInput, describeValue, GatewayError, MAX_ECHOED_NAME_CHARACTERS } fro
 import type { ModelRegistry, ServingModel } from '../../models/registry.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
 import { isPredictTask } from './definition.js';
-import { decodePrediction, encodeInstances, type InstanceInput, type PredictionResult } from './predict-codec.js';
+import { decodePrediction, encodeFeatureRows, encodeInstances, type InstanceInput, type PredictionResult } from './predict-codec.js';
 
 export interface PredictLimits {
   /** Instances one call may carry. @default 1024 */
@@ -28,6 +28,18 @@ export class PredictService {
 
   /** Resolves the model and validates every instance; errors name the instance and the feature. */
   prepare(model: string, version: number | null | undefined, instances: readonly InstanceInput[]): PreparedPredict {
+    const serving = this.resolve(model, version, instances);
+    return { serving, items: encodeInstances(serving.manifest, model, instances) };
+  }
+
+  /** `prepare` for rows of named features without the `features` wrapper (the typed per-model fields). */
+  prepareRows(model: string, version: number | null | undefined, rows: readonly Readonly<Record<string, unknown>>[]): PreparedPredict {
+    const serving = this.resolve(model, version, rows);
+    return { serving, items: encodeFeatureRows(serving.manifest, model, rows) };
+  }
+
+  // Checks the call's size, then resolves a serving version of a model that predict serves.
+  private resolve(model: string, version: number | null | undefined, instances: readonly unknown[]): ServingModel {
     if (!Array.isArray(instances) || instances.length === 0) throw badInput('instances', 'must hold at least one instance');
     if (instances.length > this.limits.maxInstances) {
       throw badInput('instances', `must hold at most ${this.limits.maxInstances} instances`, instances.length);
@@ -40,7 +52,7 @@ export class PredictService {
         { path: 'model' },
       );
     }
-    return { serving, items: encodeInstances(serving.manifest, model, instances) };
+    return serving;
   }
 
   /** One item's outputs → its prediction. */
