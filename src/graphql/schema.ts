@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
-import { buildSchema, type ContainerType } from 'type-graphql';
+import { buildSchemaSync, type ContainerType } from 'type-graphql';
 import type { ModelLifecycle } from '../models/lifecycle.js';
 import type { ModelRegistry } from '../models/registry.js';
 import type { PredictService } from '../tasks/predict/predict-service.js';
@@ -12,7 +12,9 @@ import type { RecommendService } from '../tasks/recommend/recommend-service.js';
 import type { SentimentService } from '../tasks/sentiment/sentiment-service.js';
 import { ModelControlResolver } from './models/model-control.mutation.js';
 import { ModelsResolver } from './models/models.resolver.js';
+import { withGenreEnum } from './movies/genre.enum.js';
 import { MoviesResolver } from './movies/movies.resolver.js';
+import { applyOneOf } from './one-of.js';
 import { PredictionResolver, resolvePredictWithPlainArguments } from './prediction/prediction.resolver.js';
 import { SentimentResolver } from './sentiment/sentiment.resolver.js';
 
@@ -24,7 +26,13 @@ export interface SchemaServices {
   readonly recommend: RecommendService;
 }
 
-export async function buildGatewaySchema(services: SchemaServices): Promise<GraphQLSchema> {
+/** What the schema's shape depends on, read from the model repository. */
+export interface SchemaFacts {
+  /** The recommender catalog's genres, for the Genre enum; without them genres are plain strings. */
+  readonly genres?: readonly string[];
+}
+
+export async function buildGatewaySchema(services: SchemaServices, facts: SchemaFacts = {}): Promise<GraphQLSchema> {
   const prediction = new PredictionResolver(services.predict);
   const resolvers = new Map<Function, object>([
     [PredictionResolver, prediction],
@@ -40,11 +48,14 @@ export async function buildGatewaySchema(services: SchemaServices): Promise<Grap
       return resolver;
     },
   };
-  const schema = await buildSchema({
-    resolvers: [PredictionResolver, SentimentResolver, MoviesResolver, ModelsResolver, ModelControlResolver],
-    container,
-    validate: false,
-  });
+  const schema = withGenreEnum(facts.genres, () =>
+    buildSchemaSync({
+      resolvers: [PredictionResolver, SentimentResolver, MoviesResolver, ModelsResolver, ModelControlResolver],
+      container,
+      validate: false,
+    }),
+  );
+  applyOneOf(schema);
   // type-graphql gives the root types no description; the IDE's documentation starts from them.
   describeRootType(
     schema.getQueryType(),

@@ -31,7 +31,12 @@ import { GatewayMetrics } from '../observability/metrics.js';
 import { InferencePool } from '../runtime/inference-pool.js';
 import { PreprocessPool } from '../runtime/preprocess-pool.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
-import { prepareRecommenderResources, RecommendService } from '../tasks/recommend/recommend-service.js';
+import {
+  prepareRecommenderResources,
+  prepareRecommenderWithGenres,
+  RecommendService,
+  readCatalogGenres,
+} from '../tasks/recommend/recommend-service.js';
 import { prepareSentimentResources, SentimentService } from '../tasks/sentiment/sentiment-service.js';
 import { TEXT_ENCODING_MODULE } from '../tasks/sentiment/text-encoding.handler.js';
 import { TEXT_ENCODING_HANDLER } from '../tasks/sentiment/text-encoding.js';
@@ -90,10 +95,15 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     backend: new InferencePool({ workers: config.inference.workers, intraOpThreads: config.inference.intraOpThreads }),
     observer: metrics.batchObserver,
   });
+  // The schema's Genre enum comes from the recommender's catalog as it is now; later catalogs must fit it.
+  const genres = readCatalogGenres(config.modelsDir, config.models.recommender);
   const lifecycle = new ModelLifecycle({
     root: config.modelsDir,
     registry,
-    preparers: { recommendation: prepareRecommenderResources, 'text-classification': prepareSentimentResources },
+    preparers: {
+      recommendation: genres ? prepareRecommenderWithGenres(genres) : prepareRecommenderResources,
+      'text-classification': prepareSentimentResources,
+    },
     control: config.models.control,
     pollSeconds: config.models.pollSeconds,
     logger,
@@ -106,13 +116,16 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     niceIncrement: config.preprocess.niceIncrement,
   });
 
-  const resolverSchema = await buildGatewaySchema({
-    registry,
-    lifecycle,
-    predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
-    sentiment: new SentimentService(registry, config.models.sentiment, preprocess, { maxTexts: config.limits.maxTexts }),
-    recommend: new RecommendService(registry, config.models.recommender),
-  });
+  const resolverSchema = await buildGatewaySchema(
+    {
+      registry,
+      lifecycle,
+      predict: new PredictService(registry, { maxInstances: config.limits.maxInstances }),
+      sentiment: new SentimentService(registry, config.models.sentiment, preprocess, { maxTexts: config.limits.maxTexts }),
+      recommend: new RecommendService(registry, config.models.recommender),
+    },
+    { genres },
+  );
   const permissionOptions = { registry, sentimentModel: config.models.sentiment, recommenderModel: config.models.recommender };
   const schema = config.auth.authorization ? applyPermissions(resolverSchema, permissionOptions) : resolverSchema;
 

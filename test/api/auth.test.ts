@@ -18,7 +18,7 @@ const PIXELS = `[${Array(784).fill(0).join(',')}]`;
 /** One query per root field; each asks for one leaf so the cell is that field's verdict alone. */
 const FIELDS = {
   'predict(iris)': `{ predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }`,
-  'predict(digits)': `{ predict(model: "digits", instances: [{ tensor: ${PIXELS} }]) { label } }`,
+  'predict(digits)': `{ predict(model: "digits", instances: [{ tensor: { values: ${PIXELS} } }]) { label } }`,
   recommendMovies: `{ recommendMovies(history: [{ movieId: "m0001", rating: 5 }], limit: 2) { score } }`,
   movies: `{ movies(limit: 1) { id } }`,
   classifySentiment: `{ classifySentiment(text: "great") { label } }`,
@@ -74,7 +74,9 @@ describe('authentication and authorization matrix over real HTTP', () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
-    await new Promise<void>((resolve) => {jwks.listen(0, '127.0.0.1', resolve)});
+    await new Promise<void>((resolve) => {
+      jwks.listen(0, '127.0.0.1', resolve);
+    });
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
     jwksSign = (claims) =>
       new SignJWT(claims)
@@ -97,7 +99,9 @@ describe('authentication and authorization matrix over real HTTP', () => {
 
   afterAll(async () => {
     await server.close();
-    await new Promise((resolve) => {jwks.close(resolve)});
+    await new Promise((resolve) => {
+      jwks.close(resolve);
+    });
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -158,7 +162,7 @@ describe('authentication and authorization matrix over real HTTP', () => {
   it('answers the allowed aliases and FORBIDDEN at the forbidden path in one query', async () => {
     const response = await server.gql<{ iris: unknown[] | null; digits: unknown[] | null; mood: { label: string } | null }>(
       `{ iris: predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label }
-         digits: predict(model: "digits", instances: [{ tensor: ${PIXELS} }]) { label }
+         digits: predict(model: "digits", instances: [{ tensor: { values: ${PIXELS} } }]) { label }
          mood: classifySentiment(text: "great") { label } }`,
       undefined,
       { 'x-api-key': keys['predict-iris'] },

@@ -7,10 +7,15 @@ import type { ModelManifest, Task } from '../../models/manifest.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../../runtime/tensor.js';
 import { argmax, type ClassProbability, softmax } from '../shared/classification.js';
 
-/** One instance as a client sends it: named features (tabular) or a flat tensor with its shape. */
+/** One instance as a client sends it: named features (tabular models) or a tensor (tensor models). */
 export interface InstanceInput {
   readonly features?: Readonly<Record<string, unknown>> | null;
-  readonly tensor?: readonly unknown[] | null;
+  readonly tensor?: TensorValues | null;
+}
+
+/** One instance's tensor: its values flattened row-major, and its shape without the batch dimension. */
+export interface TensorValues {
+  readonly values: readonly unknown[];
   readonly shape?: readonly unknown[] | null;
 }
 
@@ -51,7 +56,7 @@ export function encodeInstances(manifest: ModelManifest, model: string, instance
   const input = manifest.inputs[0];
   const items: ItemFeeds[] = new Array(instances.length);
   if (!manifest.task.startsWith('tabular')) {
-    instances.forEach((instance, i) => (items[i] = encodeInstance(manifest, model, instance, `instances[${i}]`)));
+    for (let i = 0; i < instances.length; i += 1) items[i] = encodeInstance(manifest, model, instances[i], `instances[${i}]`);
     return items;
   }
   const names = manifest.features!;
@@ -85,8 +90,6 @@ export function encodeInstance(manifest: ModelManifest, model: string, instance:
         `${path}.tensor`,
         `must not be used with tabular model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send features by name (${manifest.features!.join(', ')})`,
       );
-    if (instance.shape !== undefined && instance.shape !== null)
-      throw badInput(`${path}.shape`, `must not be used with tabular model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}`);
     return {
       [input.name]: {
         type: 'float32',
@@ -95,13 +98,14 @@ export function encodeInstance(manifest: ModelManifest, model: string, instance:
       },
     };
   }
-  if (!hasTensor)
+  const tensor = instance.tensor;
+  if (!tensor)
     throw badInput(
       `${path}.features`,
-      `must not be used with tensor model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send tensor (and shape)`,
+      `must not be used with tensor model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send tensor { values, shape }`,
     );
-  const dims = resolveShape(input.shape.slice(1), instance.shape, `${path}.shape`);
-  const data = encodeTensor(instance.tensor!, elementCount(dims), dims, `${path}.tensor`);
+  const dims = resolveShape(input.shape.slice(1), tensor.shape, `${path}.tensor.shape`);
+  const data = encodeTensor(tensor.values, elementCount(dims), dims, `${path}.tensor.values`);
   return { [input.name]: { type: 'float32', dims, data } };
 }
 
@@ -139,7 +143,8 @@ class RegressorPrediction implements PredictionResult {
   }
 
   get values(): number[] {
-    return (this.list ??= Array.from(this.row, Number));
+    this.list ??= Array.from(this.row, Number);
+    return this.list;
   }
 }
 
@@ -169,11 +174,13 @@ class ClassifierPrediction implements PredictionResult {
   }
 
   get values(): number[] {
-    return (this.list ??= Array.from(this.row, Number));
+    this.list ??= Array.from(this.row, Number);
+    return this.list;
   }
 
   get scores(): number[] {
-    return (this.probabilityList ??= this.kind === 'logits' ? softmax(this.row) : this.values);
+    this.probabilityList ??= this.kind === 'logits' ? softmax(this.row) : this.values;
+    return this.probabilityList;
   }
 
   get probabilities(): ClassProbability[] {
@@ -206,8 +213,7 @@ function bestOfSoftmax(row: Float32Array): [number, number] {
 function writeFeatures(names: readonly string[], instance: InstanceInput, target: Float32Array, offset: number): boolean {
   const features = instance.features;
   if (features === undefined || features === null || typeof features !== 'object' || Array.isArray(features)) return false;
-  if ((instance.tensor !== undefined && instance.tensor !== null) || (instance.shape !== undefined && instance.shape !== null))
-    return false;
+  if (instance.tensor !== undefined && instance.tensor !== null) return false;
   for (let i = 0; i < names.length; i += 1) {
     const value = features[names[i]];
     if (typeof value !== 'number' || !(Math.abs(value) <= FLOAT32_MAX)) return false;

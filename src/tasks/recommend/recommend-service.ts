@@ -5,6 +5,7 @@
  */
 import { badInput, GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRegistry, PrepareContext, ServingModel } from '../../models/registry.js';
+import { scanModel } from '../../models/repository.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
 import { loadMovieCatalog, type Movie, type MovieCatalog, type MoviePage } from './catalog.js';
 import { decodeRecommendations, encodeRecommendationRequest, maxLimit } from './recommend-codec.js';
@@ -30,6 +31,51 @@ export function prepareRecommenderResources(context: PrepareContext): MovieCatal
     );
   }
   return catalog;
+}
+
+/**
+ * The same preparer for a gateway whose API names the genres it read at start-up (`readCatalogGenres`):
+ * a catalog loaded later may use only those, spelt the same, since a movie's genre must be one the API
+ * can name. A catalog with a new genre fails to load (what served keeps serving) until a restart.
+ */
+export function prepareRecommenderWithGenres(genres: readonly string[]): (context: PrepareContext) => MovieCatalog {
+  const known = new Set(genres);
+  return (context) => {
+    const catalog = prepareRecommenderResources(context);
+    const added = catalog.genres().filter((genre) => !known.has(genre));
+    if (added.length > 0) {
+      throw new Error(
+        `catalog ${context.files.catalog}: genres must be among those the gateway started with (${genres.join(', ')}), ` +
+          `but ${added.map((genre) => JSON.stringify(genre)).join(', ')} ${added.length === 1 ? 'is' : 'are'} new; restart the gateway to serve new genres`,
+      );
+    }
+    return catalog;
+  };
+}
+
+/**
+ * The genres of a recommendation model's catalogs (every version's that reads), sorted, as found in the
+ * repository at start-up; undefined when there is no such model or no catalog reads (its load will say why).
+ */
+export function readCatalogGenres(modelsDir: string, modelName: string): string[] | undefined {
+  let scanned: ReturnType<typeof scanModel>;
+  try {
+    scanned = scanModel(modelsDir, modelName);
+  } catch {
+    return undefined; // no repository or no such folder: nothing to name
+  }
+  if (scanned.manifest?.task !== 'recommendation') return undefined;
+  const byKey = new Map<string, string>();
+  for (const version of scanned.versions) {
+    const file = version.files.catalog;
+    if (version.failure || file === undefined) continue;
+    try {
+      for (const genre of loadMovieCatalog(file).genres()) if (!byKey.has(genre.toLowerCase())) byKey.set(genre.toLowerCase(), genre);
+    } catch {
+      // An unreadable catalog fails that version's load, which reports it.
+    }
+  }
+  return byKey.size > 0 ? [...byKey.values()].sort() : undefined;
 }
 
 export class RecommendService {
