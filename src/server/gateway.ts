@@ -8,7 +8,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createAuthenticator, DEV_KEY } from '../auth/authenticator.js';
 import { applyPermissions } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
@@ -27,6 +27,7 @@ import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-li
 import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
 import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
+import { createLogger } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { InferencePool } from '../runtime/inference-pool.js';
 import { PreprocessPool } from '../runtime/preprocess-pool.js';
@@ -87,7 +88,7 @@ export interface GatewayDependencies {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function createGateway(config: Config, dependencies: GatewayDependencies = {}): Promise<Gateway> {
-  const logger = dependencies.logger ?? pino({ level: config.logLevel, base: { service: 'onnx-graphql-gateway' } });
+  const logger = dependencies.logger ?? (await createLogger({ level: config.logLevel, format: config.logFormat }));
   // First: in production without credentials configured, refuse to start at all.
   const authenticator = createAuthenticator(config.auth, { logger });
   const metrics = new GatewayMetrics();
