@@ -150,7 +150,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     failed = true;
     throw error;
   } finally {
-    if (main) await (await (main as Promise<ServerProcess>).catch(() => null))?.stop();
+    if (main !== null) await (await (main as Promise<ServerProcess>).catch(() => null))?.stop();
     await Promise.all([load.stop(), probe.stop()]);
     killAll();
     repository.remove();

@@ -103,7 +103,7 @@ export async function runKeysCli(argv: readonly string[], io: CliIo = processIo)
 type Options = { id?: string; scopes?: string; expires?: string; 'rate-limit'?: string; file?: string; json?: boolean };
 
 function parseOptions(command: Command, args: readonly string[]): Options {
-  let parsed;
+  let parsed: { values: Record<string, string | boolean | undefined> };
   try {
     parsed = parseArgs({
       args: [...args],

@@ -16,6 +16,13 @@ if (typecheck.status !== 0) {
   process.exit(1);
 }
 
+// Biome: formatting, import order and lint rules (the type-aware promise rules included) over the TypeScript.
+const lint = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit' });
+if (lint.status !== 0) {
+  console.log('lint failed (npm run format fixes what it can): 0 passed, 1 failed');
+  process.exit(1);
+}
+
 const vitest = spawnSync(
   'npx',
   ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],

@@ -173,7 +173,9 @@ async function startServer(): Promise<{ origin: string; stop: () => void }> {
       () => false,
     );
     if (ready) return { origin, stop: () => child.kill('SIGTERM') };
-    await new Promise((resolve) => {setTimeout(resolve, 100)});
+    await new Promise((resolve) => {
+      setTimeout(resolve, 100);
+    });
   }
   child.kill('SIGKILL');
   throw new Error(exited ? 'the server exited before it was ready' : 'the server did not become ready within 30 s');

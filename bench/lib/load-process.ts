@@ -98,10 +98,15 @@ async function runOpenLoop(spec: LoadSpec): Promise<LoadResult> {
   for (let i = 0; i < total; i += 1) {
     const scheduledAt = started + i * intervalMs;
     const wait = scheduledAt - performance.now();
-    if (wait > 0) await new Promise((resolve) => {setTimeout(resolve, wait)});
+    if (wait > 0)
+      await new Promise((resolve) => {
+        setTimeout(resolve, wait);
+      });
     void send(spec.requests[i % spec.requests.length]);
   }
-  await new Promise((resolve) => {setTimeout(resolve, Math.max(0, started + spec.durationSec * 1000 - performance.now()))});
+  await new Promise((resolve) => {
+    setTimeout(resolve, Math.max(0, started + spec.durationSec * 1000 - performance.now()));
+  });
   const ended = performance.now();
   // Unanswered at the end: each counts with the time it has waited so far (a lower bound).
   for (const sentAt of outstanding.values()) latencies.push(ended - sentAt);

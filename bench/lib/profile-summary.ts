@@ -39,7 +39,9 @@ export function packageOf(url: string): string {
 
 export function summarise(profile: CpuProfile): ProfileSummary {
   const selfMs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  profile.samples.forEach((id, i) => {
+    selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
   const byPackage = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let total = 0;

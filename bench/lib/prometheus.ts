@@ -30,6 +30,6 @@ export function sumOf(samples: readonly MetricSample[], name: string, where: Rea
 }
 
 /** The single value of `name` (the first sample), or NaN when absent. */
-export function valueOf(samples: readonly MetricSample[], name: string): number {
+export function sampleValue(samples: readonly MetricSample[], name: string): number {
   return samples.find((s) => s.name === name)?.value ?? Number.NaN;
 }

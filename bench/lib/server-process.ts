@@ -214,7 +214,9 @@ function tail(file: string, lines = 20): string {
 }
 
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => {setTimeout(resolve, ms)});
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
 }
 
 /** Starts several servers at once; if any fails, stops the others and rethrows. */

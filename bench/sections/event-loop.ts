@@ -7,7 +7,7 @@
 import type { Section } from '../lib/context.js';
 import type { LoadResult, LoadSpec } from '../lib/load-types.js';
 import { loadScenario, summarise } from '../lib/measure.js';
-import { valueOf } from '../lib/prometheus.js';
+import { sampleValue } from '../lib/prometheus.js';
 import { graphqlPost, heavyPredict } from '../lib/queries.js';
 import type { FactResult, Sample } from '../lib/results.js';
 import { checkGoal } from '../lib/results.js';
@@ -155,7 +155,7 @@ async function window(server: ServerProcess, body: () => Promise<LoadResult>): P
   const samples = await server.metrics();
   return {
     probe,
-    eventLoopP99Ms: valueOf(samples, 'nodejs_eventloop_lag_p99_seconds') * 1000,
-    eventLoopMaxMs: valueOf(samples, 'nodejs_eventloop_lag_max_seconds') * 1000,
+    eventLoopP99Ms: sampleValue(samples, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+    eventLoopMaxMs: sampleValue(samples, 'nodejs_eventloop_lag_max_seconds') * 1000,
   };
 }

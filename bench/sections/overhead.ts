@@ -8,6 +8,7 @@ import type { Section } from '../lib/context.js';
 import { find, loadScenario, ratio, runRounds } from '../lib/measure.js';
 import { onnxScenarios } from '../lib/onnx-scenarios.js';
 import { graphqlPost, IRIS_ITEM, irisPredict, NOOP_QUERY } from '../lib/queries.js';
+import type { MeasurementResult } from '../lib/results.js';
 import { ServerProcess } from '../lib/server-process.js';
 import { defaultVersionDir } from '../models/versions.js';
 
@@ -27,7 +28,7 @@ export const overheadSection: Section = {
     }).then((r) => r.text());
     const bare = await ServerProcess.startBareFastify('bare-fastify', ctx.logDir, predictAnswer);
     const common = { load: ctx.load, settings: ctx.settings, connections: CONNECTIONS, unitsPerRequest: 1 };
-    let measurements;
+    let measurements: MeasurementResult[];
     try {
       measurements = await runRounds(
         ctx.settings.rounds,

@@ -7,7 +7,7 @@
 import type { Section } from '../lib/context.js';
 import { find, loadScenario, ratio, runRounds } from '../lib/measure.js';
 import { graphqlPost, irisPredictScores, restPredict } from '../lib/queries.js';
-import type { FactResult } from '../lib/results.js';
+import type { FactResult, MeasurementResult } from '../lib/results.js';
 import { ServerProcess } from '../lib/server-process.js';
 import { defaultVersionDir } from '../models/versions.js';
 
@@ -28,8 +28,8 @@ export const restBaselineSection: Section = {
       body: restPredict(instances),
     });
     const common = { load: ctx.load, settings: ctx.settings, unit: 'items/s' };
-    let single;
-    let big;
+    let single: MeasurementResult[];
+    let big: MeasurementResult[];
     try {
       const answer = await fetch(`${rest.origin}/predict`, { method: 'POST', headers: restPost(1).headers, body: restPost(1).body });
       if (answer.status !== 200) throw new Error(`the REST baseline must answer 200, but got ${answer.status}: ${await answer.text()}`);

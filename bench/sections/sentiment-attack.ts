@@ -15,7 +15,7 @@ import type { Section } from '../lib/context.js';
 import { LoadClient } from '../lib/load-client.js';
 import type { LoadResult, LoadSpec } from '../lib/load-types.js';
 import { summarise } from '../lib/measure.js';
-import { valueOf } from '../lib/prometheus.js';
+import { sampleValue } from '../lib/prometheus.js';
 import { body, graphqlPost, irisPredict } from '../lib/queries.js';
 import type { FactResult, Sample } from '../lib/results.js';
 import { checkGoal } from '../lib/results.js';
@@ -156,7 +156,7 @@ export const sentimentAttackSection: Section = {
         ctx.probe.run(probeSpec),
         withAttack ? attacker.runUnchecked(attackSpec) : Promise.resolve(undefined),
       ]);
-      const eventLoopP99Ms = valueOf(await server.metrics(), 'nodejs_eventloop_lag_p99_seconds') * 1000;
+      const eventLoopP99Ms = sampleValue(await server.metrics(), 'nodejs_eventloop_lag_p99_seconds') * 1000;
       return {
         iris: { throughput: load.responsesPerSec, requestsPerSec: load.responsesPerSec, latencyMs: load.latencyMs },
         probe,
@@ -265,7 +265,7 @@ export const sentimentAttackSection: Section = {
       notes:
         refused > 0
           ? [
-              `${refused} attack requests were refused (first: ${attacked.find((r) => r.attack!.failureSample)?.attack!.failureSample?.slice(0, 200)}): the limits cut the attack before it ran.`,
+              `${refused} attack requests were refused (first: ${attacked.find((r) => r.attack?.failureSample)?.attack?.failureSample?.slice(0, 200)}): the limits cut the attack before it ran.`,
             ]
           : [],
     };

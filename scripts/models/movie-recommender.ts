@@ -15,7 +15,7 @@ import { type AlsOptions, type Factorization, factorizeAls, type Observation, rm
 import { round, writeModel } from '../lib/model-writer.js';
 import { GraphBuilder } from '../lib/onnx-graph.js';
 import { Random } from '../lib/random.js';
-import { catalogJson, generateCatalog, } from './movie-catalog.js';
+import { catalogJson, generateCatalog } from './movie-catalog.js';
 import { DEFAULT_SIMULATION, groupByUser, type Rating, simulateRatings, splitPerUser } from './movie-ratings.js';
 import type { BuildReport } from './report.js';
 
@@ -212,7 +212,7 @@ function tuneScoring(
   let best = { alpha: ALPHA_GRID[0], beta: BETA_GRID[0], recall: -1 };
   for (const alpha of ALPHA_GRID) {
     for (const beta of BETA_GRID) {
-      const quality = evaluateTopN(histories, held, (history, user) => {
+      const quality = evaluateTopN(histories, held, (_history, user) => {
         const p = personal.get(user) as Float64Array;
         return p.map((v, i) => alpha * v + model.colBias[i] + beta * popularity[i]);
       });

@@ -221,7 +221,9 @@ describe('ApiKeyStore', () => {
     store.close();
     onReload.mockClear();
     await writeKeysFile(file, { keys: [web.record] });
-    await new Promise((resolve) => {setTimeout(resolve, 200)});
+    await new Promise((resolve) => {
+      setTimeout(resolve, 200);
+    });
     expect(onReload).not.toHaveBeenCalled();
     expect(store.verify(added.key).ok).toBe(true);
   });

@@ -203,7 +203,9 @@ export function credentialHeadersOf(rawHeaders: readonly string[]): RequestHeade
   const headers: Record<string, string[]> = {};
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i].toLowerCase();
-    if (CREDENTIAL_HEADERS.has(name)) (headers[name] ??= []).push(rawHeaders[i + 1]);
+    if (!CREDENTIAL_HEADERS.has(name)) continue;
+    headers[name] ??= [];
+    headers[name].push(rawHeaders[i + 1]);
   }
   return headers;
 }

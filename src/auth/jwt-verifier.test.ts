@@ -177,11 +177,15 @@ describe('JWKS (RS256 and ES256 from a local JWKS server)', () => {
       if (request.url !== '/jwks.json') return void response.writeHead(404).end();
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: published }));
     });
-    await new Promise<void>((resolve) => {server.listen(0, '127.0.0.1', resolve)});
+    await new Promise<void>((resolve) => {
+      server.listen(0, '127.0.0.1', resolve);
+    });
     jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
   });
   afterAll(async () => {
-    await new Promise((resolve) => {server.close(resolve)});
+    await new Promise((resolve) => {
+      server.close(resolve);
+    });
   });
 
   const claims = () => ({ sub: 'service-7', aud: 'gateway', exp: nowSeconds() + 300, scopes: ['predict'] });

@@ -105,7 +105,7 @@ function fieldCost(
   variables: Readonly<Record<string, unknown>>,
 ): FieldCost {
   const argument = (argumentName: string) => field.arguments?.find((arg) => arg.name.value === argumentName)?.value;
-  const modelArgument = name === 'predict' ? valueOf(argument('model'), variables) : undefined;
+  const modelArgument = name === 'predict' ? argumentValue(argument('model'), variables) : undefined;
   const model = typeof modelArgument === 'string' ? modelArgument : null;
   if (spec.argument === null) return { responseKey, field: name, model, items: 1, textCharacters: 0, cost: 1 };
   const value = argument(spec.argument);
@@ -158,7 +158,7 @@ function isIncluded(directives: readonly DirectiveNode[] | undefined, variables:
   for (const directive of directives ?? []) {
     const name = directive.name.value;
     if (name !== 'skip' && name !== 'include') continue;
-    const condition = valueOf(directive.arguments?.find((arg) => arg.name.value === 'if')?.value, variables);
+    const condition = argumentValue(directive.arguments?.find((arg) => arg.name.value === 'if')?.value, variables);
     if (name === 'skip' && condition === true) return false;
     if (name === 'include' && condition === false) return false;
   }
@@ -168,7 +168,7 @@ function isIncluded(directives: readonly DirectiveNode[] | undefined, variables:
 // A list argument's length; a single value counts as a list of one (input coercion).
 function listLength(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): number {
   if (value?.kind === Kind.LIST) return value.values.length;
-  const resolved = valueOf(value, variables);
+  const resolved = argumentValue(value, variables);
   if (Array.isArray(resolved)) return resolved.length;
   return resolved === undefined || resolved === null ? 0 : 1;
 }
@@ -177,13 +177,13 @@ function listLength(value: ValueNode | undefined, variables: Readonly<Record<str
 // an empty text: coercion refuses it before anything runs).
 function textLengths(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): number[] {
   const lengthOf = (text: unknown) => (typeof text === 'string' ? text.length : 0);
-  if (value?.kind === Kind.LIST) return value.values.map((element) => lengthOf(valueOf(element, variables)));
-  const resolved = valueOf(value, variables);
+  if (value?.kind === Kind.LIST) return value.values.map((element) => lengthOf(argumentValue(element, variables)));
+  const resolved = argumentValue(value, variables);
   if (Array.isArray(resolved)) return resolved.map(lengthOf);
   return resolved === undefined || resolved === null ? [] : [lengthOf(resolved)];
 }
 
-function valueOf(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): unknown {
+function argumentValue(value: ValueNode | undefined, variables: Readonly<Record<string, unknown>>): unknown {
   if (value === undefined) return undefined;
   if (value.kind === Kind.VARIABLE) return variables[value.name.value];
   return valueFromASTUntyped(value, variables);

@@ -18,6 +18,9 @@ import { applyOneOf } from './one-of.js';
 import { PredictionResolver, resolvePredictWithPlainArguments } from './prediction/prediction.resolver.js';
 import { SentimentResolver } from './sentiment/sentiment.resolver.js';
 
+/** A resolver class, whatever its constructor takes. */
+type ResolverClass = abstract new (...args: never[]) => object;
+
 export interface SchemaServices {
   readonly registry: ModelRegistry;
   readonly lifecycle: ModelLifecycle;
@@ -34,7 +37,7 @@ export interface SchemaFacts {
 
 export async function buildGatewaySchema(services: SchemaServices, facts: SchemaFacts = {}): Promise<GraphQLSchema> {
   const prediction = new PredictionResolver(services.predict);
-  const resolvers = new Map<Function, object>([
+  const resolvers = new Map<ResolverClass, object>([
     [PredictionResolver, prediction],
     [SentimentResolver, new SentimentResolver(services.sentiment)],
     [MoviesResolver, new MoviesResolver(services.recommend)],
@@ -42,7 +45,7 @@ export async function buildGatewaySchema(services: SchemaServices, facts: Schema
     [ModelControlResolver, new ModelControlResolver(services.lifecycle, services.registry)],
   ]);
   const container: ContainerType = {
-    get(resolverClass: Function) {
+    get(resolverClass: ResolverClass) {
       const resolver = resolvers.get(resolverClass);
       if (!resolver) throw new Error(`no instance registered for resolver ${resolverClass.name}`);
       return resolver;

@@ -321,7 +321,9 @@ export class ModelRegistry {
     const internals = this.internals.get(serving);
     if (!internals) return;
     this.internals.delete(serving);
-    await new Promise((resolve) => {setImmediate(resolve)});
+    await new Promise((resolve) => {
+      setImmediate(resolve);
+    });
     await internals.stop();
     await this.backend.unload(internals.backendKey);
   }

@@ -65,7 +65,9 @@ describe('InferencePool', () => {
     void run.then(() => (done = true));
     let turnsWhileRunning = 0;
     for (let i = 0; i < 3; i += 1) {
-      await new Promise((resolve) => {setImmediate(resolve)});
+      await new Promise((resolve) => {
+        setImmediate(resolve);
+      });
       if (!done) turnsWhileRunning += 1;
     }
     await run;

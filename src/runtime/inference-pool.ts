@@ -157,8 +157,14 @@ export class InferencePool {
   /** Runs one batch of model `key`. The input buffers are transferred (unusable afterwards). */
   run(key: string, feeds: BatchTensors, fetches: readonly string[], signal?: AbortSignal): Promise<BatchRun> {
     return new Promise<BatchRun>((resolve, reject) => {
-      if (this.closing) return reject(new GatewayError('SHUTTING_DOWN', 'the inference pool is shutting down'));
-      if (signal?.aborted) return reject(signal.reason);
+      if (this.closing) {
+        reject(new GatewayError('SHUTTING_DOWN', 'the inference pool is shutting down'));
+        return;
+      }
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
       const job: Job = {
         id: this.nextId++,
         task: { key, feeds, fetches },
@@ -200,14 +206,26 @@ export class InferencePool {
   async close(): Promise<void> {
     this.closing = true;
     while (this.queue.length > 0 || [...this.slots].some((slot) => slot.current && !slot.retiring)) {
-      await new Promise((resolve) => {setTimeout(resolve, 5)});
+      await new Promise((resolve) => {
+        setTimeout(resolve, 5);
+      });
     }
-    const exits = [...this.slots].map((slot) => new Promise<void>((resolve) => {slot.worker.once('exit', () => resolve())}));
+    const exits = [...this.slots].map(
+      (slot) =>
+        new Promise<void>((resolve) => {
+          slot.worker.once('exit', () => resolve());
+        }),
+    );
     for (const slot of this.slots) {
       if (!slot.current) slot.worker.postMessage({ kind: 'shutdown' } satisfies ToWorker);
     }
     // Retiring workers shut down when their run returns; do not wait for them forever.
-    await Promise.race([Promise.all(exits), new Promise((resolve) => {setTimeout(resolve, 5_000).unref()})]);
+    await Promise.race([
+      Promise.all(exits),
+      new Promise((resolve) => {
+        setTimeout(resolve, 5_000).unref();
+      }),
+    ]);
   }
 
   // Starts a worker with the models loaded now, and wires its messages.

@@ -94,7 +94,10 @@ async function unload(key: string): Promise<void> {
 
 function tracked<T>(key: string, promise: Promise<T>): Promise<T> {
   let runs = running.get(key);
-  if (!runs) running.set(key, (runs = new Set()));
+  if (!runs) {
+    runs = new Set();
+    running.set(key, runs);
+  }
   runs.add(promise);
   const done = () => {
     runs.delete(promise);

@@ -119,7 +119,7 @@ export class PreprocessPool {
    * loaded its handlers; rejects when a worker cannot start.
    */
   start(): Promise<void> {
-    if (this.readiness) return this.readiness;
+    if (this.readiness !== null) return this.readiness;
     this.readiness = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -133,23 +133,10 @@ export class PreprocessPool {
    * resolves with the outputs in order. A task that fails fails the whole call.
    */
   run<Output>(handler: string, inputs: readonly unknown[]): Promise<Output[]> {
+    const refusal = this.refusalOf(handler, inputs.length);
+    if (refusal) return Promise.reject(refusal);
+    if (inputs.length === 0) return Promise.resolve([]);
     return new Promise<Output[]>((resolve, reject) => {
-      if (!this.readiness) return reject(new Error('start() must be called before run(), but the preprocessing pool was not started'));
-      if (this.closing) return reject(new GatewayError('SHUTTING_DOWN', 'the preprocessing pool is shutting down'));
-      if (this.broken) return reject(new GatewayError('PREPROCESSING_FAILED', `preprocessing is unavailable: ${this.broken.message}`));
-      if (!(handler in this.init.handlers)) {
-        return reject(new TypeError(`handler must be one of ${Object.keys(this.init.handlers).join(', ')}, but got "${handler}"`));
-      }
-      if (inputs.length === 0) return resolve([]);
-      if (this.queuedTasks + inputs.length > this.maxQueuedTasks) {
-        return reject(
-          new GatewayError(
-            'OVERLOADED',
-            `the preprocessing queue must stay within ${this.maxQueuedTasks} tasks, but it holds ${this.queuedTasks} and ${inputs.length} more were offered; retry later`,
-            { queuedTasks: this.queuedTasks, maxQueuedTasks: this.maxQueuedTasks },
-          ),
-        );
-      }
       const call: Call = {
         handler,
         pending: [],
@@ -159,11 +146,29 @@ export class PreprocessPool {
         resolve: resolve as (outputs: unknown[]) => void,
         reject,
       };
-      inputs.forEach((input, index) => call.pending.push({ call, index, input }));
+      for (const [index, input] of inputs.entries()) call.pending.push({ call, index, input });
       this.queuedTasks += inputs.length;
       this.waiting.push(call);
       this.pump();
     });
+  }
+
+  /** Why a call of `handler` on `count` inputs cannot be queued now, or null when it can. */
+  private refusalOf(handler: string, count: number): Error | null {
+    if (this.readiness === null) return new Error('start() must be called before run(), but the preprocessing pool was not started');
+    if (this.closing) return new GatewayError('SHUTTING_DOWN', 'the preprocessing pool is shutting down');
+    if (this.broken) return new GatewayError('PREPROCESSING_FAILED', `preprocessing is unavailable: ${this.broken.message}`);
+    if (!(handler in this.init.handlers)) {
+      return new TypeError(`handler must be one of ${Object.keys(this.init.handlers).join(', ')}, but got "${handler}"`);
+    }
+    if (count > 0 && this.queuedTasks + count > this.maxQueuedTasks) {
+      return new GatewayError(
+        'OVERLOADED',
+        `the preprocessing queue must stay within ${this.maxQueuedTasks} tasks, but it holds ${this.queuedTasks} and ${count} more were offered; retry later`,
+        { queuedTasks: this.queuedTasks, maxQueuedTasks: this.maxQueuedTasks },
+      );
+    }
+    return null;
   }
 
   counters(): PreprocessCounters {
@@ -181,7 +186,10 @@ export class PreprocessPool {
   /** Refuses new calls, lets queued and running tasks finish, then stops the workers. */
   async close(): Promise<void> {
     this.closing = true;
-    if (this.queuedTasks > 0 || this.busy()) await new Promise<void>((resolve) => {this.idleWaiters.push(resolve)});
+    if (this.queuedTasks > 0 || this.busy())
+      await new Promise<void>((resolve) => {
+        this.idleWaiters.push(resolve);
+      });
     const slots = [...this.slots];
     this.slots.clear();
     // Plain JavaScript runs here (no native code), so terminating a thread is safe.

@@ -63,7 +63,7 @@ export function stackItems(names: readonly string[], items: readonly ItemFeeds[]
     const rowSize = elementCount(maxDims);
     const data = allocate(first.type, rowSize * items.length);
     if (sameDims) copyRows(items, name, data);
-    else items.forEach((item, row) => copyPadded(item[name], maxDims, data, row * rowSize));
+    else for (const [row, item] of items.entries()) copyPadded(item[name], maxDims, data, row * rowSize);
     batch[name] = { type: first.type, dims: [items.length, ...maxDims], data };
   }
   return batch;

@@ -69,9 +69,18 @@ describe('DynamicBatcher misuse', () => {
 
   it('accepts an empty enqueueAll and runs nothing', async () => {
     let runs = 0;
-    const batcher = new DynamicBatcher({ name: 't', maxBatchSize: 2, runBatch: async (items: readonly number[]) => (runs++, items) });
+    const batcher = new DynamicBatcher({
+      name: 't',
+      maxBatchSize: 2,
+      runBatch: async (items: readonly number[]) => {
+        runs++;
+        return items;
+      },
+    });
     expect(batcher.enqueueAll([])).toEqual([]);
-    await new Promise((resolve) => {setImmediate(resolve)});
+    await new Promise((resolve) => {
+      setImmediate(resolve);
+    });
     expect(runs).toBe(0);
   });
 
@@ -87,7 +96,9 @@ describe('DynamicBatcher misuse', () => {
     const promises: Promise<number>[] = [];
     for (let turn = 0; turn < 50; turn += 1) {
       for (let i = 0; i < 40; i += 1) promises.push(batcher.enqueue(turn * 40 + i));
-      await new Promise((resolve) => {setImmediate(resolve)});
+      await new Promise((resolve) => {
+        setImmediate(resolve);
+      });
     }
     const results = await Promise.all(promises);
     expect(results).toEqual(Array.from({ length: 2000 }, (_, i) => i * 2));

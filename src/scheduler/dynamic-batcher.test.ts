@@ -20,12 +20,17 @@ function gatedRun() {
   const gates: (() => void)[] = [];
   const runBatch: RunBatch<number, number> = (items) => {
     batches.push([...items]);
-    return new Promise((resolve) => {gates.push(() => resolve(items.map((x) => x * 2)))});
+    return new Promise((resolve) => {
+      gates.push(() => resolve(items.map((x) => x * 2)));
+    });
   };
   return { batches, runBatch, release: () => gates.shift()?.() };
 }
 
-const tick = () => new Promise((resolve) => {setImmediate(resolve)});
+const tick = () =>
+  new Promise((resolve) => {
+    setImmediate(resolve);
+  });
 
 describe('DynamicBatcher', () => {
   it('gathers items enqueued in the same turn into one run, in order', async () => {

@@ -136,10 +136,9 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
     items.forEach((item, index) => {
       promises.push(
         new Promise<Result>((resolve, reject) => {
-          if (refusal) return reject(refusal);
-          const invalid = this.validationError(item, index);
-          if (invalid) return reject(invalid);
-          admitted.push({ item, enqueuedAt: now, resolve, reject });
+          const error = refusal ?? this.validationError(item, index);
+          if (error) reject(error);
+          else admitted.push({ item, enqueuedAt: now, resolve, reject });
         }),
       );
     });
@@ -162,7 +161,9 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
     }
     this.schedule(true);
     if (this.queue.length === 0 && this.running === 0) return;
-    await new Promise<void>((resolve) => {this.idleWaiters.push(resolve)});
+    await new Promise<void>((resolve) => {
+      this.idleWaiters.push(resolve);
+    });
   }
 
   // Refuses a whole enqueue when closing or when it would overflow the queue.
@@ -276,7 +277,9 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
             finish('failed', () => failBatch(batch, error));
             return;
           }
-          finish('ok', () => batch.forEach((pending, index) => pending.resolve(results[index])));
+          finish('ok', () => {
+            for (const [index, pending] of batch.entries()) pending.resolve(results[index]);
+          });
         },
         (error: unknown) => finish('failed', () => failBatch(batch, asInferenceError(this.options.name, error))),
       );

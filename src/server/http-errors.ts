@@ -42,7 +42,7 @@ export function registerHttpErrorHandling(
         new RequestRefusal(400, 'BAD_REQUEST', 'the request body must be a JSON object with a query, but it is empty'),
         undefined,
       );
-    parseJson(request, text, (error, value) => {
+    void parseJson(request, text, (error, value) => {
       if (error) return done(new RequestRefusal(400, 'BAD_REQUEST', `the request body must be valid JSON: ${error.message}`), undefined);
       done(null, value);
     });

@@ -33,7 +33,9 @@ function open(origin: string): Promise<OpenSocket> {
     socket.on('data', (chunk: string) => (received += chunk));
     // A reset is a close too: what matters is that the server let go.
     socket.on('error', () => undefined);
-    const closed = new Promise<string>((done) => {socket.once('close', () => done(received))});
+    const closed = new Promise<string>((done) => {
+      socket.once('close', () => done(received));
+    });
     socket.once('connect', () => resolve({ socket, received: () => received, closed }));
     socket.once('error', reject);
   });
@@ -56,7 +58,9 @@ async function answered(connection: OpenSocket): Promise<string> {
     if (connection.received().includes('{"status":"ok"}')) return connection.received();
     if (connection.socket.destroyed)
       throw new Error(`the connection closed before an answer; got ${JSON.stringify(connection.received())}`);
-    await new Promise((resolve) => {setTimeout(resolve, 10)});
+    await new Promise((resolve) => {
+      setTimeout(resolve, 10);
+    });
   }
 }
 

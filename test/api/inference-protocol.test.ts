@@ -37,7 +37,9 @@ async function graphqlProbabilities(server: TestServer, rows: readonly (readonly
 
 function expectClose(actual: readonly number[], expected: readonly number[]): void {
   expect(actual).toHaveLength(expected.length);
-  actual.forEach((value, i) => expect(Math.abs(value - expected[i]), `element ${i}: ${value} vs ${expected[i]}`).toBeLessThanOrEqual(1e-6));
+  actual.forEach((value, i) => {
+    expect(Math.abs(value - expected[i]), `element ${i}: ${value} vs ${expected[i]}`).toBeLessThanOrEqual(1e-6);
+  });
 }
 
 describe('the Open Inference Protocol beside GraphQL', () => {
@@ -337,7 +339,9 @@ describe('production: the same keys, scopes and item budgets as GraphQL', () => 
       createKeyRecord({ id: 'sentiment', scopes: ['sentiment'] }),
       createKeyRecord({ id: 'small', scopes: ['predict:iris'], itemsPerMinute: 5 }),
     ];
-    records.forEach(({ key, record }) => (keys[record.id] = key));
+    records.forEach(({ key, record }) => {
+      keys[record.id] = key;
+    });
     await writeKeysFile(join(dir, 'keys.json'), { keys: records.map((r) => r.record) });
     server = await startTestServer({ NODE_ENV: 'production', API_KEYS_FILE: join(dir, 'keys.json') });
   });

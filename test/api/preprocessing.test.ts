@@ -54,7 +54,9 @@ describe('sentiment preprocessing off the main thread (production mode)', () => 
     // The request has reached the pool: its texts are queued or being tokenized. (With tokenizing on the
     // main thread, this loop, sharing the server's thread, could not even run until it was over.)
     while (!bigAnswered && pool.counters().busyWorkers === 0 && pool.counters().queuedTasks === 0)
-      await new Promise((resolve) => {setImmediate(resolve)});
+      await new Promise((resolve) => {
+        setImmediate(resolve);
+      });
     const health = await fetch(`${server.origin}/healthz`);
     const stillTokenizing = pool.counters().completedTasks - tasksBefore < 40 && !bigAnswered;
     expect(health.status).toBe(200);

@@ -33,7 +33,9 @@ async function serveStatic(script: string): Promise<{ server: Server; origin: st
       return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE_HTML);
     response.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => {server.listen(0, '127.0.0.1', resolve)});
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', resolve);
+  });
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
@@ -68,7 +70,11 @@ describe.skipIf(skipReason !== undefined)('a front-end on another origin, in hea
   afterAll(async () => {
     await browser?.close();
     await gateway?.close();
-    for (const site of [allowed, unlisted]) if (site) await new Promise((resolve) => {site.server.close(resolve)});
+    for (const site of [allowed, unlisted])
+      if (site)
+        await new Promise((resolve) => {
+          site.server.close(resolve);
+        });
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -74,7 +74,9 @@ describe('digits (golden)', () => {
   /** The given rows' images, stacked `[count, 784]`. */
   const imagesOf = (rows: number[]) => {
     const out = new Float32Array(rows.length * PIXELS);
-    rows.forEach((row, k) => out.set(data.images.subarray(row * PIXELS, (row + 1) * PIXELS), k * PIXELS));
+    rows.forEach((row, k) => {
+      out.set(data.images.subarray(row * PIXELS, (row + 1) * PIXELS), k * PIXELS);
+    });
     return out;
   };
   /** The first `perClass` held-out digits of each class. */
@@ -121,7 +123,9 @@ describe('digits (golden)', () => {
   it('recognises the first held-out digit of every class', async () => {
     const rows = firstHeldOut(1);
     const logits = await runLogits(session, imagesOf(rows), rows.length);
-    rows.forEach((row, k) => expect(argmax(logits.subarray(k * 10, k * 10 + 10))).toBe(data.labels[row]));
+    rows.forEach((row, k) => {
+      expect(argmax(logits.subarray(k * 10, k * 10 + 10))).toBe(data.labels[row]);
+    });
   });
 
   it('reaches the held-out accuracy its build reported (>= 95 %)', async () => {

@@ -101,7 +101,9 @@ describe('iris (golden)', () => {
         const actual = await run(session, rows);
         const expected = referenceProbabilities(bytes, rows);
         actual.forEach((probabilities, r) => {
-          probabilities.forEach((p, c) => expectClose(p, expected[r][c], `row ${r} class ${c}`));
+          probabilities.forEach((p, c) => {
+            expectClose(p, expected[r][c], `row ${r} class ${c}`);
+          });
           expectClose(
             probabilities.reduce((a, b) => a + b, 0),
             1,

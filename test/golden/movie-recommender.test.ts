@@ -243,7 +243,9 @@ describe('movie-recommender golden', () => {
     for (const batch of [padded, reversed]) {
       batch.forEach((row, r) => {
         expect(row.indices).toEqual(alone[r].indices);
-        row.scores.forEach((score, k) => expect(score).toBeCloseTo(alone[r].scores[k], 5));
+        row.scores.forEach((score, k) => {
+          expect(score).toBeCloseTo(alone[r].scores[k], 5);
+        });
       });
     }
   });

@@ -109,7 +109,9 @@ describe('sentiment model (golden)', () => {
       const expected = expectedProbabilities(items[i]);
       const actual = Array.from(row.probabilities.data as Float32Array);
       expect(actual.length).toBe(3);
-      actual.forEach((p, c) => expect(Math.abs(p - expected[c]), `text ${i}, class ${c}`).toBeLessThan(1e-5));
+      actual.forEach((p, c) => {
+        expect(Math.abs(p - expected[c]), `text ${i}, class ${c}`).toBeLessThan(1e-5);
+      });
     });
   });
 
@@ -120,7 +122,9 @@ describe('sentiment model (golden)', () => {
       const alone = (await runBatch([text])).rows[0];
       const a = Array.from(alone.probabilities.data as Float32Array);
       const b = Array.from(batched[i].probabilities.data as Float32Array);
-      a.forEach((p, c) => expect(Math.abs(p - b[c])).toBeLessThan(1e-6));
+      a.forEach((p, c) => {
+        expect(Math.abs(p - b[c])).toBeLessThan(1e-6);
+      });
     }
   });
 

@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8')) as Record<string, any>;
+const readJson = (path: string) =>
+  JSON.parse(readFileSync(join(root, path), 'utf8')) as Record<string, Record<string, unknown> & { [key: string]: unknown }>;
 
 describe('the Node.js runtime', () => {
   it('runs the tests on the pinned Node.js where the platform has the package, and on 22+ anywhere', () => {

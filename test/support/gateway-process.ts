@@ -55,7 +55,9 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     buffered = lines.pop()!;
     for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
   });
-  const exited = new Promise<number | null>((resolve) => {child.on('exit', (code) => resolve(code))});
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => resolve(code));
+  });
   // (expect.poll works only inside a test, and this runs in beforeAll too.)
   for (let waited = 0; !logs.some((l) => String(l.msg).startsWith('ready')); waited += 50) {
     if (child.exitCode !== null) throw new Error(`the gateway exited with code ${child.exitCode}: ${JSON.stringify(logs.slice(-3))}`);
@@ -63,7 +65,9 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
       child.kill('SIGKILL');
       throw new Error('the gateway did not get ready within 60 s');
     }
-    await new Promise((resolve) => {setTimeout(resolve, 50)});
+    await new Promise((resolve) => {
+      setTimeout(resolve, 50);
+    });
   }
   const port = Number(new URL(String(logs.find((l) => l.url)!.url)).port);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });

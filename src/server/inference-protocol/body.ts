@@ -25,7 +25,7 @@ export function acceptJsonBodies(app: FastifyInstance, { bodyLimit }: { bodyLimi
     }
     if (text.trim() === '')
       return done(new GatewayError('BAD_REQUEST', 'the request body must be a JSON inference request object, but it is empty'), undefined);
-    parseJson(request, text, (error, value) => {
+    void parseJson(request, text, (error, value) => {
       if (error) return done(new GatewayError('BAD_REQUEST', `the request body must be valid JSON: ${error.message}`), undefined);
       done(null, value);
     });

@@ -110,7 +110,7 @@ function flatten(data: unknown, shape: readonly number[], path: string): unknown
     }
     // Recursion is bounded by the model's rank, never by the client's nesting.
     if (depth === shape.length - 1) for (const value of list) flat.push(value);
-    else list.forEach((inner: unknown, i) => walk(inner, depth + 1, `${at}[${i}]`));
+    else for (const [i, inner] of list.entries()) walk(inner, depth + 1, `${at}[${i}]`);
   };
   walk(data, 0, path);
   return flat;

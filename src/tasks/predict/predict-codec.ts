@@ -56,7 +56,7 @@ export function encodeInstances(manifest: ModelManifest, model: string, instance
   const input = manifest.inputs[0];
   const items: ItemFeeds[] = new Array(instances.length);
   if (!manifest.task.startsWith('tabular')) {
-    for (let i = 0; i < instances.length; i += 1) items[i] = encodeInstance(manifest, model, instances[i], `instances[${i}]`);
+    for (const [i, instance] of instances.entries()) items[i] = encodeInstance(manifest, model, instance, `instances[${i}]`);
     return items;
   }
   const names = manifest.features!;

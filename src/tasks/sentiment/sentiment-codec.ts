@@ -138,7 +138,7 @@ function requireInput(manifest: ModelManifest, role: string): TensorSpec {
 function idsTensor(type: TextEncoding['tokens']['type'], ids: number[], length: number): HostTensor {
   if (type === 'int64') {
     const data = new BigInt64Array(length);
-    ids.forEach((id, i) => (data[i] = BigInt(id)));
+    for (const [i, id] of ids.entries()) data[i] = BigInt(id);
     return { type: 'int64', dims: [length], data };
   }
   const data = new Int32Array(length);
