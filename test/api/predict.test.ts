@@ -217,6 +217,8 @@ describe('predict over HTTP', () => {
       expect(response.body.errors![0].message).toMatch(/^Variable "\$instances" got invalid value .* at "instances\[1\](\.tensor)?"; /);
       expect(response.body.data).toBeUndefined();
       expect(await irisRuns()).toBe(before);
+      // Nothing ran, so nothing is charged.
+      expect((response.body as { extensions?: { cost?: unknown } }).extensions?.cost).toMatchObject({ requested: 2, charged: 0 });
     });
   });
 
