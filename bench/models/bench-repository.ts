@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseManifest } from '../../src/models/manifest.js';
+import { parseManifest } from '../../src/tasks/registry.js';
 import { type HeavyModelShape, heavyManifest, heavyModel } from './heavy-model.js';
 
 export const HEAVY_BATCHED = 'heavy';

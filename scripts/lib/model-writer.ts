@@ -4,7 +4,8 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type ModelManifestInput, parseManifest } from '../../src/models/manifest.js';
+import type { ModelManifestInput } from '../../src/models/manifest.js';
+import { parseManifest } from '../../src/tasks/registry.js';
 
 export const MODELS_DIR = resolve(process.env.MODELS_OUT_DIR ?? join(import.meta.dirname, '..', '..', 'models'));
 

@@ -1,6 +1,7 @@
 /**
  * The graphql-shield permissions map over the whole schema, deny by default: a field not named here is
- * closed, so a new field stays closed until someone opens it on purpose. Rules return typed errors
+ * closed, so a new field stays closed until someone opens it on purpose (and start-up refuses a root
+ * field without a spec, see src/graphql/root-fields.ts). Rules return typed errors
  * (UNAUTHENTICATED for the anonymous, FORBIDDEN naming the missing scope) and are cached per request
  * where they depend only on the caller, so a 256-item query does not evaluate one 256 times.
  */
@@ -9,7 +10,9 @@ import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graph
 import { applyMiddlewareToDeclaredResolvers } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import { describeValue, echoedDetail, GatewayError, isGatewayError, MAX_ECHOED_NAME_CHARACTERS } from '../errors/gateway-error.js';
+import { rootFieldSpecs } from '../graphql/root-fields.js';
 import type { ModelRegistry } from '../models/registry.js';
+import type { RootFieldSpec, TaskKind } from '../tasks/definition.js';
 import { canCallModel, modelScopes } from './model-access.js';
 import { hasScope, isAuthenticated, type Principal } from './principal.js';
 
@@ -20,86 +23,87 @@ export interface AuthorizedContext {
 
 export interface PermissionsOptions {
   readonly registry: ModelRegistry;
-  /** Model names behind classifySentiment(s) and recommendMovies/movies. */
-  readonly sentimentModel: string;
-  readonly recommenderModel: string;
 }
 
-export function createPermissions({ registry, sentimentModel, recommenderModel }: PermissionsOptions) {
+type Rule = ReturnType<ReturnType<typeof rule>>;
+
+/** Object types reached only through the root fields, which decide: every field of these is open. */
+const OPEN_TYPES = [
+  'Prediction',
+  'ClassProbability',
+  'SentimentResult',
+  'Movie',
+  'MovieRecommendation',
+  'MovieConnection',
+  'MovieEdge',
+  'PageInfo',
+  'ModelInfo',
+  'ModelVersionInfo',
+  'TensorInfo',
+  'OutputInfo',
+  'BatchingInfo',
+];
+
+/**
+ * The map for `schema`: each root field's rule comes from its spec (`extensions.rootField`, see
+ * src/graphql/root-fields.ts), a scope or the model it uses; the result types are open.
+ */
+export function createPermissions(schema: GraphQLSchema, { registry }: PermissionsOptions) {
+  // Rules are named, and shield refuses two rules with one name: one rule per scope, model or argument.
+  const rules = new Map<string, Rule>();
+  const once = (name: string, create: () => Rule) => {
+    let existing = rules.get(name);
+    if (!existing) {
+      existing = create();
+      rules.set(name, existing);
+    }
+    return existing;
+  };
+
   const requireScope = (scope: string) =>
-    rule(`scope:${scope}`, { cache: 'contextual' })((_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) =>
-      hasScope(principal, scope) ? true : denial(principal, [scope], info),
+    once(`scope:${scope}`, () =>
+      rule(`scope:${scope}`, { cache: 'contextual' })((_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) =>
+        hasScope(principal, scope) ? true : denial(principal, [scope], info),
+      ),
     );
 
-  // Depends on the model the field uses; the caller alone decides, so it is cached per request.
-  // One rule per model name: shield refuses two rules with one name (both fields may use one model).
-  const modelRules = new Map<string, ReturnType<ReturnType<typeof rule>>>();
-  const requireModel = (model: string) => {
-    let modelRule = modelRules.get(model);
-    if (!modelRule) {
-      modelRule = rule(`model:${model}`, { cache: 'contextual' })(
-        (_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) => modelDecision(principal, model, info),
-      );
-      modelRules.set(model, modelRule);
-    }
-    return modelRule;
+  // A fixed model: the caller alone decides, so it is cached per request.
+  const requireModel = (model: string, kind: TaskKind) =>
+    once(`model:${model}`, () =>
+      rule(`model:${model}`, { cache: 'contextual' })((_parent, _args, { principal }: AuthorizedContext, info: GraphQLResolveInfo) => {
+        const manifest = registry.manifestOf(model);
+        if (canCallModel(principal, model, manifest, kind)) return true;
+        return denial(principal, modelScopes(model, manifest, kind).scopes, info);
+      }),
+    );
+
+  // The model an argument names: evaluated once per field (never per instance). A model the caller may
+  // not call is answered exactly as one that does not exist (`models` hides it too), so a key cannot
+  // learn which restricted models a repository holds: what a missing model of that name would get,
+  // MODEL_NOT_FOUND or the denial naming its kind's default scope (`predict:<name>`).
+  const requireModelArgument = (argument: string, kind: TaskKind) =>
+    once(`model-argument:${kind}:${argument}`, () =>
+      rule(`model-argument:${kind}:${argument}`, { cache: 'no_cache' })(
+        (_parent, args: Record<string, unknown>, { principal }: AuthorizedContext, info: GraphQLResolveInfo) => {
+          const model = String(args[argument]);
+          if (registry.has(model) && canCallModel(principal, model, registry.manifestOf(model), kind)) return true;
+          return canCallModel(principal, model, undefined, kind)
+            ? registry.notFound(model)
+            : denial(principal, modelScopes(model, undefined, kind).scopes, info);
+        },
+      ),
+    );
+
+  const ruleOf = (spec: RootFieldSpec): Rule => {
+    if ('scope' in spec) return requireScope(spec.scope);
+    return 'argument' in spec.model ? requireModelArgument(spec.model.argument, spec.kind) : requireModel(spec.model.name, spec.kind);
   };
 
-  // Depends on the `model` argument: evaluated once per predict field (never per instance). A model the
-  // caller may not call is answered exactly as one that does not exist (`models` hides it too), so a
-  // key cannot learn which restricted models a repository holds: what a missing model of that name
-  // would get, MODEL_NOT_FOUND or the denial naming the default scope `predict:<name>`.
-  const canPredict = rule('predict', { cache: 'no_cache' })(
-    (_parent, args: { model: string }, { principal }: AuthorizedContext, info: GraphQLResolveInfo) => {
-      const { model } = args;
-      if (registry.has(model) && canCallModel(principal, model, registry.manifestOf(model))) return true;
-      return canCallModel(principal, model, undefined)
-        ? registry.notFound(model)
-        : denial(principal, modelScopes(model, undefined).scopes, info);
-    },
-  );
-
-  function modelDecision(principal: Principal, model: string, info: GraphQLResolveInfo): true | GatewayError {
-    const manifest = registry.manifestOf(model);
-    if (canCallModel(principal, model, manifest)) return true;
-    return denial(principal, modelScopes(model, manifest).scopes, info);
+  const ruleTree: Record<string, Rule | typeof allow | Record<string, Rule>> = {};
+  for (const [typeName, fields] of rootFieldSpecs(schema)) {
+    ruleTree[typeName] = Object.fromEntries([...fields].map(([field, spec]) => [field, ruleOf(spec)]));
   }
-
-  const canUseSentiment = requireModel(sentimentModel);
-  const canUseRecommender = requireModel(recommenderModel);
-  const canReadModels = requireScope('models:read');
-  const canControlModels = requireScope('admin');
-  const ruleTree = {
-    Query: {
-      predict: canPredict,
-      classifySentiment: canUseSentiment,
-      classifySentiments: canUseSentiment,
-      recommendMovies: canUseRecommender,
-      movies: canUseRecommender,
-      moviesConnection: canUseRecommender,
-      models: canReadModels,
-      model: canReadModels,
-    },
-    // Model control changes what every caller is served: admin only.
-    Mutation: {
-      loadModel: canControlModels,
-      unloadModel: canControlModels,
-    },
-    // Reached only through the root fields above, which decide; every field of these types is open.
-    Prediction: allow,
-    ClassProbability: allow,
-    SentimentResult: allow,
-    Movie: allow,
-    MovieRecommendation: allow,
-    MovieConnection: allow,
-    MovieEdge: allow,
-    PageInfo: allow,
-    ModelInfo: allow,
-    ModelVersionInfo: allow,
-    TensorInfo: allow,
-    OutputInfo: allow,
-    BatchingInfo: allow,
-  };
+  for (const typeName of OPEN_TYPES) ruleTree[typeName] = allow;
   const middleware = shield(ruleTree, {
     fallbackRule: deny,
     allowExternalErrors: true,
@@ -119,7 +123,7 @@ export function createPermissions({ registry, sentimentModel, recommenderModel }
  * so a new type fails start-up (and the tests) until someone decides who may read it.
  */
 export function applyPermissions(schema: GraphQLSchema, options: PermissionsOptions): GraphQLSchema {
-  const { middleware, namedTypes } = createPermissions(options);
+  const { middleware, namedTypes } = createPermissions(schema, options);
   const named = new Set(namedTypes);
   const unnamed = Object.values(schema.getTypeMap())
     .filter((type) => isObjectType(type) && !type.name.startsWith('__') && !named.has(type.name))

@@ -68,6 +68,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_FORMAT: 'text' })).toThrow('LOG_FORMAT: must be json or pretty, but got "text"');
   });
 
+  it('keeps item budgets in memory unless REDIS_URL names a shared Redis, whose password never appears in an error', () => {
+    expect(loadConfig({}).rateLimitStore).toEqual({ kind: 'memory' });
+    expect(loadConfig({ REDIS_URL: 'redis://:pw@redis:6379/2' }).rateLimitStore).toEqual({
+      kind: 'redis',
+      url: 'redis://:pw@redis:6379/2',
+      commandTimeoutMs: 500,
+    });
+    expect(loadConfig({ REDIS_URL: 'rediss://redis.internal', REDIS_COMMAND_TIMEOUT_MS: '50' }).rateLimitStore).toMatchObject({
+      commandTimeoutMs: 50,
+    });
+    let error: unknown;
+    try {
+      loadConfig({ REDIS_URL: 'http://:hunter2@redis:6379', REDIS_COMMAND_TIMEOUT_MS: '0' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'REDIS_URL: must be a redis:// or rediss:// URL, but got a value of 26 characters',
+      'REDIS_COMMAND_TIMEOUT_MS: must be positive, but got "0"',
+    ]);
+    expect((error as ConfigError).message).not.toContain('hunter2');
+    expect(() => loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '100' })).toThrow(
+      'REDIS_COMMAND_TIMEOUT_MS: needs REDIS_URL to take effect, but got "100"',
+    );
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(4000);
   });

@@ -14,7 +14,7 @@ const PERSISTED_DOCUMENTS_MODES = ['off', 'allow', 'only'] as const;
 export const MODEL_CONTROL_MODES = ['none', 'poll', 'explicit'] as const;
 export type ModelControl = (typeof MODEL_CONTROL_MODES)[number];
 /** Variables whose values never appear in error messages (they would end up in logs). */
-const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET']);
+const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET', 'REDIS_URL']);
 
 const positiveInt = () => z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive');
 const port = () =>
@@ -74,6 +74,10 @@ const EnvSchema = z.object({
   MAX_TEXT_CHARACTERS_PER_REQUEST: positiveInt().default(2_560_000),
   /** Each caller's budget of model items per minute, unless its API key sets its own. */
   RATE_LIMIT_ITEMS_PER_MINUTE: positiveInt().default(600_000),
+  /** Redis shared by every replica for item budgets (`redis://[:password@]host:port[/db]`; `rediss://` for TLS); unset: in memory. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  /** A Redis command unanswered this long fails, and the replica's own in-memory budget answers instead. */
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt().max(60_000, 'must be at most 60000').default(500),
   /** Operations one batched HTTP request (a JSON array) may hold. */
   MAX_BATCHED_OPERATIONS: positiveInt().default(10),
   /** Model names the sentiment and recommendation fields use. */
@@ -177,6 +181,15 @@ export interface AuthConfig {
   readonly authorization: boolean;
 }
 
+export type RateLimitStoreConfig =
+  | { readonly kind: 'memory' }
+  | {
+      readonly kind: 'redis';
+      readonly url: string;
+      /** Longest wait for one Redis command before the replica's in-memory insurance answers. */
+      readonly commandTimeoutMs: number;
+    };
+
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly isProduction: boolean;
@@ -199,6 +212,8 @@ export interface Config {
     readonly itemsPerMinute: number;
     readonly maxBatchedOperations: number;
   };
+  /** Where item budgets live: this process's memory, or Redis shared by every replica. */
+  readonly rateLimitStore: RateLimitStoreConfig;
   readonly models: {
     readonly sentiment: string;
     readonly recommender: string;
@@ -275,6 +290,8 @@ export function loadConfig(
       itemsPerMinute: e.RATE_LIMIT_ITEMS_PER_MINUTE,
       maxBatchedOperations: e.MAX_BATCHED_OPERATIONS,
     },
+    rateLimitStore:
+      e.REDIS_URL === undefined ? { kind: 'memory' } : { kind: 'redis', url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     models: {
       sentiment: e.SENTIMENT_MODEL,
       recommender: e.RECOMMENDER_MODEL,
@@ -347,6 +364,9 @@ function crossFieldProblems(present: Readonly<Record<string, string | undefined>
   }
   if (present.LOG_FORMAT === 'pretty' && present.NODE_ENV === 'production') {
     problems.push(formatProblem('LOG_FORMAT', 'must be json in production (log collectors read JSON lines)', present));
+  }
+  if (present.REDIS_COMMAND_TIMEOUT_MS !== undefined && present.REDIS_URL === undefined) {
+    problems.push(formatProblem('REDIS_COMMAND_TIMEOUT_MS', 'needs REDIS_URL to take effect', present));
   }
   if (present.AUTHORIZATION === 'off' && present.NODE_ENV === 'production') {
     problems.push(formatProblem('AUTHORIZATION', 'must be on in production (off exists to measure its cost)', present));

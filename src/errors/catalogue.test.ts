@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE, MODEL_LOAD_FAILURES } from './catalogue.js';
+import { documentedStatus, ERROR_CATALOGUE, MODEL_LOAD_FAILURES } from './catalogue.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -22,12 +22,18 @@ function tableAfter(heading: string): Map<string, string[]> {
 }
 
 describe('the error catalogue and the README agree', () => {
-  it('documents every error code with its HTTP status and meaning, and nothing else', () => {
+  it('documents every error code with how it arrives, its HTTP status and its meaning, and nothing else', () => {
     const documented = tableAfter('## Error codes');
     expect([...documented.keys()].sort()).toEqual(Object.keys(ERROR_CATALOGUE).sort());
     for (const [code, spec] of Object.entries(ERROR_CATALOGUE)) {
-      expect(documented.get(code), code).toEqual([String(spec.status), spec.meaning]);
+      expect(documented.get(code), code).toEqual([documentedStatus(spec), spec.meaning]);
     }
+  });
+
+  it('words the status cell from the catalogue entry', () => {
+    expect(documentedStatus(ERROR_CATALOGUE.MODEL_CONTROL_DISABLED)).toBe('200, field error');
+    expect(documentedStatus(ERROR_CATALOGUE.RATE_LIMITED)).toBe('429, request error');
+    expect(documentedStatus(ERROR_CATALOGUE.MODEL_NOT_FOUND)).toBe('200, field error; 404, request error');
   });
 
   it('documents every model load failure reason', () => {

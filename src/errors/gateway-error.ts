@@ -16,9 +16,15 @@ export class GatewayError extends Error {
     this.details = details;
   }
 
-  /** HTTP status for this code when it ends a whole request. */
+  /** HTTP status for this code when it ends a whole request: the catalogue's, the only source of error statuses. */
   get httpStatus(): number {
     return ERROR_CATALOGUE[this.code].status;
+  }
+
+  /** HTTP headers an answer ended by this error carries: `Retry-After` when the error says when to retry. */
+  get httpHeaders(): Readonly<Record<string, string>> {
+    const { retryAfter } = this.details;
+    return typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
   }
 }
 

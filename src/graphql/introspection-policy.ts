@@ -5,10 +5,11 @@
  * whose result Apollo caches per document for every caller.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { BREAK, type DocumentNode, GraphQLError, Kind, visit } from 'graphql';
+import { BREAK, type DocumentNode, Kind, visit } from 'graphql';
 import { hasScope, isAuthenticated, type Principal } from '../auth/principal.js';
 import type { IntrospectionMode } from '../config/config.js';
-import { ERROR_CATALOGUE } from '../errors/catalogue.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { toRequestError } from './errors.js';
 
 export interface IntrospectionPolicyOptions {
   /**
@@ -39,9 +40,7 @@ export function useIntrospectionPolicy({ mode }: IntrospectionPolicyOptions): Ap
           if (mode === 'admin' && hasScope(principal, 'admin')) return;
           const code = isAuthenticated(principal) ? 'FORBIDDEN' : 'UNAUTHENTICATED';
           const who = mode === 'admin' ? 'callers with the admin scope' : 'authenticated callers';
-          throw new GraphQLError(`introspection is open to ${mode === 'off' ? 'nobody' : who} on this server`, {
-            extensions: { code, http: { status: ERROR_CATALOGUE[code].status } },
-          });
+          throw toRequestError(new GatewayError(code, `introspection is open to ${mode === 'off' ? 'nobody' : who} on this server`));
         },
       };
     },

@@ -22,6 +22,7 @@ import type { RequestFacts } from '../observability/request-facts.js';
 import { toRequestError } from './errors.js';
 import { costFields, type FieldCost } from './item-cost.js';
 import type { RequestLoaders } from './loaders.js';
+import { rootFieldsOf } from './root-fields.js';
 
 export interface ItemBudgetOptions {
   /** Items one operation may ask for. @default 4096 */
@@ -33,11 +34,9 @@ export interface ItemBudgetOptions {
   readonly limiter: ItemRateLimiter;
   /** Budget for callers whose credential sets none. @default 600000 */
   readonly defaultItemsPerMinute: number;
-  /** The models behind the fields, to charge only fields the caller may call. */
+  /** The manifests of the models behind the fields, to charge only fields the caller may call. */
   readonly models: {
     manifestOf(name: string): ModelManifest | undefined;
-    readonly sentiment: string;
-    readonly recommender: string;
   };
   /** Whether authorization applies (false only with AUTHORIZATION=off): then every field is charged. @default true */
   readonly authorization?: boolean;
@@ -86,25 +85,12 @@ interface RequestTally {
 export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<BudgetContext> {
   const tallies = new WeakMap<HTTPGraphQLHead, RequestTally>();
   let readings = 0;
-  // The model a field runs; null for a field the cost table does not know (see item-cost.ts).
-  const modelOf = (field: FieldCost): string | null => {
-    switch (field.field) {
-      case 'predict':
-        return field.model ?? '';
-      case 'recommendMovies':
-        return options.models.recommender;
-      case 'classifySentiment':
-      case 'classifySentiments':
-        return options.models.sentiment;
-      default:
-        return null;
-    }
-  };
+  // The model a field runs ('' when its model argument is not a string: validation refuses it).
+  const modelOf = (field: FieldCost): string => field.model ?? '';
   const mayCall = (principal: Principal, field: FieldCost): boolean => {
+    if (options.authorization === false) return true;
     const model = modelOf(field);
-    // Unknown fields are charged: a field added without its cost must not be free, even if refused.
-    if (options.authorization === false || model === null) return true;
-    return canCallModel(principal, model, options.models.manifestOf(model));
+    return canCallModel(principal, model, options.models.manifestOf(model), field.kind);
   };
 
   return {
@@ -125,9 +111,10 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
       };
 
       return {
-        async didResolveOperation({ document, operation, request: { variables }, contextValue: { facts } }) {
+        async didResolveOperation({ schema, document, operation, request: { variables }, contextValue: { facts } }) {
           if (!operation) return;
-          const fields = costFields(document, operation, variables ?? {});
+          // The specs of the schema this operation was validated against (a rebuilt schema brings its own).
+          const fields = costFields(document, operation, variables ?? {}, rootFieldsOf(schema));
           requested = fields.reduce((sum, field) => sum + field.cost, 0);
           if (facts) facts.items += requested;
           if (requested === 0) return;
@@ -163,7 +150,7 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
           let total = 0;
           for (const field of fields) {
             if (!mayCall(principal, field)) continue; // refused FORBIDDEN at the field: costs nothing
-            const model = modelOf(field) ?? field.field;
+            const model = modelOf(field);
             const entry = byModel.get(model) ?? { items: 0, cost: 0, fields: [] };
             entry.items += field.items;
             entry.cost += field.cost;
@@ -258,7 +245,7 @@ function tooComplex(message: string, details: Record<string, unknown>) {
   return toRequestError(new GatewayError('QUERY_TOO_COMPLEX', message, details));
 }
 
-// The shared refusal (src/limits), as a request-ending GraphQL error with a Retry-After header.
+// The shared refusal (src/limits), as a request-ending GraphQL error (with a Retry-After header, from its retryAfter).
 function overBudget(items: number, decision: RateDecision & { readonly allowed: false }) {
-  return toRequestError(overBudgetError('the operation', items, decision), { 'retry-after': String(decision.retryAfterSeconds) });
+  return toRequestError(overBudgetError('the operation', items, decision));
 }

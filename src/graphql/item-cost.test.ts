@@ -1,13 +1,22 @@
 import { getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { costFields, countItems, textCost } from './item-cost.js';
+import { modelField } from '../tasks/predict/definition.js';
+import { costFields, textCost } from './item-cost.js';
+import { type RootFieldLookup, type RootFieldTable, rootFieldTable } from './root-fields.js';
 
-const cost = (query: string, variables?: Record<string, unknown>) => {
+// The specs by coordinate, as the schema's root types would give them.
+const lookupIn =
+  (table: RootFieldTable): RootFieldLookup =>
+  (operation, field) =>
+    table.get(`${operation === 'mutation' ? 'Mutation' : 'Query'}.${field}`);
+
+const fields = rootFieldTable({ configuredModels: { sentiment: 'sentiment', recommend: 'movie-recommender' } });
+const cost = (query: string, variables: Record<string, unknown> = {}) => {
   const document = parse(query);
-  return countItems(document, getOperationAST(document)!, variables);
+  return costFields(document, getOperationAST(document)!, variables, lookupIn(fields)).reduce((total, field) => total + field.cost, 0);
 };
 
-describe('countItems', () => {
+describe('costFields: items', () => {
   it('counts instances, texts and single-item fields across aliases', () => {
     expect(
       cost(`{
@@ -41,7 +50,7 @@ describe('countItems', () => {
   });
 });
 
-describe('countItems: what execution will run', () => {
+describe('costFields: what execution will run', () => {
   const defaults = `query ($i: [InstanceInput!]! = [{ features: {} }, { features: {} }, { features: {} }]) {
     a: predict(model: "iris", instances: $i) { label }
     b: predict(model: "iris", instances: $i) { label }
@@ -93,8 +102,16 @@ describe('countItems: what execution will run', () => {
     expect(cost(`query ($t: String!) { classifySentiment(text: $t) { label } }`, { t: 'x'.repeat(1999) })).toBe(2);
   });
 
-  it('costs a root field it does not name but that takes instances like predict, so a new field is never free', () => {
-    expect(cost(`query ($i: [IrisFeaturesInput!]!) { predictIris(instances: $i) { label } }`, { i: [{}, {}, {}] })).toBe(3);
+  it('costs a root field registered at schema-build time (a generated per-model field) by its spec', () => {
+    const withIris = new Map([...fields, ['Query.predictIris', modelField('iris')]]);
+    const document = parse(`query ($i: [IrisFeaturesInput!]!) { a: predictIris(instances: $i) { label } }`);
+    expect(costFields(document, getOperationAST(document)!, { i: [{}, {}, {}] }, lookupIn(withIris))).toEqual([
+      { responseKey: 'a', field: 'predictIris', kind: 'predict', model: 'iris', items: 3, textCharacters: 0, cost: 3 },
+    ]);
+  });
+
+  it('costs nothing for a field that has no spec or only reads its model', () => {
+    expect(cost(`{ models { name } movies { id } moviesConnection { totalCount } unknown }`)).toBe(0);
   });
 
   it('reports each model field with its model, items and characters', () => {
@@ -103,10 +120,10 @@ describe('countItems: what execution will run', () => {
       y: classifySentiments(texts: $t) { label }
       z: recommendMovies(history: []) { score }
     }`);
-    expect(costFields(document, getOperationAST(document)!, { t: ['ab', 'c'.repeat(1500)] })).toEqual([
-      { responseKey: 'x', field: 'predict', model: 'digits', items: 1, textCharacters: 0, cost: 1 },
-      { responseKey: 'y', field: 'classifySentiments', model: null, items: 2, textCharacters: 1502, cost: 3 },
-      { responseKey: 'z', field: 'recommendMovies', model: null, items: 1, textCharacters: 0, cost: 1 },
+    expect(costFields(document, getOperationAST(document)!, { t: ['ab', 'c'.repeat(1500)] }, lookupIn(fields))).toEqual([
+      { responseKey: 'x', field: 'predict', kind: 'predict', model: 'digits', items: 1, textCharacters: 0, cost: 1 },
+      { responseKey: 'y', field: 'classifySentiments', kind: 'sentiment', model: 'sentiment', items: 2, textCharacters: 1502, cost: 3 },
+      { responseKey: 'z', field: 'recommendMovies', kind: 'recommend', model: 'movie-recommender', items: 1, textCharacters: 0, cost: 1 },
     ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The cost of an operation in model items, counted before anything runs: the instances of every
- * predict, one per text of classifySentiment(s) (weighed by size), one per recommendMovies.
+ * The cost of an operation in model items, counted before anything runs, from the item cost each
+ * root field's spec declares (./root-fields.ts): the instances of every predict, one per text of
+ * classifySentiment(s) (weighed by size), one per recommendMovies.
  * Aliases, fragments, variables and variables' default values are all followed, @skip/@include are
  * honoured and fields merged under one response key count once, so the count is what execution will run.
  */
@@ -15,38 +16,21 @@ import {
   type ValueNode,
   valueFromASTUntyped,
 } from 'graphql';
+import type { ModelFieldSpec, TaskKind } from '../tasks/definition.js';
+import type { RootFieldLookup } from './root-fields.js';
 
 /** Characters of text that cost one item: a 5,000-character text costs 5, a short one 1. */
 export const TEXT_CHARACTERS_PER_ITEM = 1_000;
-
-/** Root fields that infer, and how their items are found. */
-const ITEM_FIELDS = {
-  predict: { argument: 'instances', texts: false },
-  classifySentiments: { argument: 'texts', texts: true },
-  classifySentiment: { argument: 'text', texts: true },
-  recommendMovies: { argument: null, texts: false },
-} as const satisfies Record<string, ItemFieldSpec>;
-
-interface ItemFieldSpec {
-  readonly argument: string | null;
-  readonly texts: boolean;
-}
-
-/**
- * A root field this table does not name but that takes `instances` (a new per-model predict field)
- * is costed like predict, so that a field added without its cost is never free.
- */
-const UNNAMED_PREDICT: ItemFieldSpec = { argument: 'instances', texts: false };
-
-export type ItemField = keyof typeof ITEM_FIELDS;
 
 /** One root field that runs a model. */
 export interface FieldCost {
   /** Its alias, or its name. */
   readonly responseKey: string;
-  /** The field's name: one of `ItemField`, or a field that takes `instances` but is not in the table. */
+  /** The field's name. */
   readonly field: string;
-  /** `predict`'s `model` argument; null for the fields whose model the server's configuration names or that the table does not know. */
+  /** The task kind whose field it is. */
+  readonly kind: TaskKind;
+  /** The model it runs: its fixed model, or the value of its model argument (null when that is not a string). */
   readonly model: string | null;
   /** Items it hands to its model: instances, texts, or 1. */
   readonly items: number;
@@ -56,11 +40,12 @@ export interface FieldCost {
   readonly cost: number;
 }
 
-/** The root fields of `operation` that run models, each once, with what they ask for. */
+/** The root fields of `operation` that run models (their specs say so, see ./root-fields.ts), each once, with what they ask for. */
 export function costFields(
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  variables: Readonly<Record<string, unknown>> = {},
+  variables: Readonly<Record<string, unknown>>,
+  rootFields: RootFieldLookup,
 ): FieldCost[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -70,26 +55,12 @@ export function costFields(
   // graphql-js executes fields sharing a response key once (validation ensures they are the same call).
   const byKey = new Map<string, FieldCost>();
   forEachRootField(operation.selectionSet, fragments, bound, new Set(), (field) => {
-    const name = field.name.value;
-    const spec = Object.hasOwn(ITEM_FIELDS, name)
-      ? ITEM_FIELDS[name as ItemField]
-      : field.arguments?.some((arg) => arg.name.value === 'instances')
-        ? UNNAMED_PREDICT
-        : null;
-    if (!spec) return;
-    const responseKey = field.alias?.value ?? name;
-    if (!byKey.has(responseKey)) byKey.set(responseKey, fieldCost(field, name, spec, responseKey, bound));
+    const spec = rootFields(operation.operation, field.name.value);
+    if (!spec || !('use' in spec) || spec.use !== 'runs') return;
+    const responseKey = field.alias?.value ?? field.name.value;
+    if (!byKey.has(responseKey)) byKey.set(responseKey, fieldCost(field, spec, responseKey, bound));
   });
   return [...byKey.values()];
-}
-
-/** The operation's total cost in budget items. */
-export function countItems(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Readonly<Record<string, unknown>> = {},
-): number {
-  return costFields(document, operation, variables).reduce((total, field) => total + field.cost, 0);
 }
 
 /** A text's cost: one item per started `TEXT_CHARACTERS_PER_ITEM` characters, at least one. */
@@ -99,24 +70,23 @@ export function textCost(characters: number): number {
 
 function fieldCost(
   field: FieldNode,
-  name: string,
-  spec: ItemFieldSpec,
+  spec: ModelFieldSpec & { readonly use: 'runs' },
   responseKey: string,
   variables: Readonly<Record<string, unknown>>,
 ): FieldCost {
   const argument = (argumentName: string) => field.arguments?.find((arg) => arg.name.value === argumentName)?.value;
-  const modelArgument = name === 'predict' ? argumentValue(argument('model'), variables) : undefined;
-  const model = typeof modelArgument === 'string' ? modelArgument : null;
-  if (spec.argument === null) return { responseKey, field: name, model, items: 1, textCharacters: 0, cost: 1 };
-  const value = argument(spec.argument);
-  if (!spec.texts) {
+  const named = 'name' in spec.model ? spec.model.name : argumentValue(argument(spec.model.argument), variables);
+  const known = { responseKey, field: field.name.value, kind: spec.kind, model: typeof named === 'string' ? named : null };
+  const { cost } = spec;
+  if (cost.per === 'call') return { ...known, items: 1, textCharacters: 0, cost: 1 };
+  const value = argument(cost.argument);
+  if (cost.per === 'element') {
     const items = listLength(value, variables);
-    return { responseKey, field: name, model, items, textCharacters: 0, cost: items };
+    return { ...known, items, textCharacters: 0, cost: items };
   }
   const lengths = textLengths(value, variables);
   const textCharacters = lengths.reduce((sum, length) => sum + length, 0);
-  const cost = lengths.reduce((sum, length) => sum + textCost(length), 0);
-  return { responseKey, field: name, model, items: lengths.length, textCharacters, cost };
+  return { ...known, items: lengths.length, textCharacters, cost: lengths.reduce((sum, length) => sum + textCost(length), 0) };
 }
 
 // The request's variables, plus the default of every variable it leaves out (execution uses those too).

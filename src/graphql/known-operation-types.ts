@@ -4,7 +4,9 @@
  * and failed in execution as an unexpected error (500-style INTERNAL_SERVER_ERROR, a stack in the log).
  * Here it is the client's mistake it is: GRAPHQL_VALIDATION_FAILED, HTTP 400.
  */
-import { GraphQLError, OperationTypeNode, type ValidationRule } from 'graphql';
+import { OperationTypeNode, type ValidationRule } from 'graphql';
+import { GatewayError } from '../errors/gateway-error.js';
+import { toRequestError } from './errors.js';
 
 const OPERATION_TYPES = [OperationTypeNode.QUERY, OperationTypeNode.MUTATION, OperationTypeNode.SUBSCRIPTION];
 
@@ -14,6 +16,6 @@ export const KnownOperationTypesRule: ValidationRule = (context) => ({
     const served = OPERATION_TYPES.filter((type) => schema.getRootType(type));
     if (served.includes(node.operation)) return;
     const message = `the operation must be a ${served.join(' or ')}, but got a ${node.operation}: this schema has no ${node.operation} type`;
-    context.reportError(new GraphQLError(message, { nodes: node }));
+    context.reportError(toRequestError(new GatewayError('GRAPHQL_VALIDATION_FAILED', message), { nodes: node }));
   },
 });

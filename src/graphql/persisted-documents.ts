@@ -18,10 +18,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import { hasScope, type Principal } from '../auth/principal.js';
 import type { PersistedDocumentsMode } from '../config/config.js';
-import { ERROR_CATALOGUE } from '../errors/catalogue.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { toRequestError } from './errors.js';
 
 /** Hex SHA-256 of a document → the document. */
 export type PersistedDocuments = ReadonlyMap<string, string>;
@@ -77,11 +77,11 @@ export function usePersistedDocuments({ mode, documents }: PersistedDocumentsOpt
         // token limit has already bounded what parsing an unregistered document costs.
         async didResolveOperation({ queryHash, contextValue }) {
           if (documents.has(queryHash) || hasScope(contextValue.principal, 'admin')) return;
-          throw new GraphQLError(
-            'the operation must be one of the documents registered at build time (send its hash as extensions.persistedQuery), but it is not',
-            {
-              extensions: { code: 'PERSISTED_DOCUMENT_REQUIRED', http: { status: ERROR_CATALOGUE.PERSISTED_DOCUMENT_REQUIRED.status } },
-            },
+          throw toRequestError(
+            new GatewayError(
+              'PERSISTED_DOCUMENT_REQUIRED',
+              'the operation must be one of the documents registered at build time (send its hash as extensions.persistedQuery), but it is not',
+            ),
           );
         },
       };

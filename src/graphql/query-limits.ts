@@ -6,7 +6,9 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import type { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
+import { GatewayError } from '../errors/gateway-error.js';
+import { toRequestError } from './errors.js';
 
 export interface QueryLimits {
   /** Nesting depth; our deepest legitimate query has 3 levels (introspection is exempt). @default 8 */
@@ -43,7 +45,7 @@ export function useQueryLimits(limits: Omit<QueryLimits, 'maxTokens'>): {
     propagateOnRejection: false,
     onReject: [
       (context: ValidationContext | null, error: GraphQLError) => {
-        context?.reportError(new GraphQLError(error.message, { extensions: { code: 'QUERY_TOO_COMPLEX' } }));
+        context?.reportError(toRequestError(new GatewayError('QUERY_TOO_COMPLEX', error.message)));
       },
     ],
   };

@@ -4,9 +4,8 @@
  * costing the same as a one-instance one.
  *
  * In-memory by default (rate-limiter-flexible's RateLimiterMemory, a fixed one-minute window per key).
- * Several replicas share budgets through any `ItemRateLimiter` over a shared store: rate-limiter-flexible's
- * RateLimiterRedis has the same `get`/`consume`/`reward` API, so `createFlexibleItemLimiter((points) =>
- * new RateLimiterRedis({ storeClient: redis, points, duration: 60, keyPrefix: 'gw' }))` is all it takes.
+ * Several replicas share budgets in Redis (REDIS_URL): redis-item-limiter.ts puts rate-limiter-flexible's
+ * RateLimiterRedis, which has the same `get`/`consume`/`reward` API, behind the same adapter.
  */
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -38,7 +37,8 @@ export interface ItemRateLimiter {
   peek(key: string, itemsPerMinute: number): Promise<BudgetState>;
 }
 
-const WINDOW_SECONDS = 60;
+/** Length of a budget window: a fixed minute from the first item spent. */
+export const WINDOW_SECONDS = 60;
 
 /**
  * The refusal of a request that asks for more items than remain (RATE_LIMITED), worded the same for

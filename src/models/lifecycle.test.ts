@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linearManifest, TempRepository } from '../../test/support/temp-repository.js';
 import { linearModel, slowModel } from '../../test/support/tiny-models.js';
 import { InferencePool } from '../runtime/inference-pool.js';
+import { MODEL_TASKS } from '../tasks/registry.js';
 import { type LifecycleObserver, ModelLifecycle } from './lifecycle.js';
 import { ModelRegistry } from './registry.js';
 
@@ -35,7 +36,7 @@ describe('ModelLifecycle in poll mode', () => {
       .version('other', 1, linearModel());
     registry = new ModelRegistry({ backend: new InferencePool({ workers: 1 }) });
     // A long interval: the timer never fires during the test; each scan is called by hand.
-    lifecycle = new ModelLifecycle({ root: repo.root, registry, control: 'poll', pollSeconds: 3600, observer });
+    lifecycle = new ModelLifecycle({ root: repo.root, registry, tasks: MODEL_TASKS, control: 'poll', pollSeconds: 3600, observer });
     await lifecycle.start();
   });
   afterAll(() => lifecycle.close());
@@ -194,7 +195,7 @@ describe('ModelLifecycle in explicit and none modes', () => {
   beforeAll(async () => {
     repo.manifest('lin', linearManifest()).version('lin', 1, linearModel());
     registry = new ModelRegistry({ backend: new InferencePool({ workers: 1 }) });
-    lifecycle = new ModelLifecycle({ root: repo.root, registry, control: 'explicit' });
+    lifecycle = new ModelLifecycle({ root: repo.root, registry, tasks: MODEL_TASKS, control: 'explicit' });
     await lifecycle.start();
   });
   afterAll(() => lifecycle.close());
@@ -229,6 +230,7 @@ describe('ModelLifecycle in explicit and none modes', () => {
     const none = new ModelLifecycle({
       root: repo.root,
       registry: new ModelRegistry({ backend: new InferencePool({ workers: 1 }) }),
+      tasks: MODEL_TASKS,
       control: 'none',
     });
     try {

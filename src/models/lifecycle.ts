@@ -15,8 +15,8 @@ import type { ModelControl } from '../config/config.js';
 import { badInput, GatewayError } from '../errors/gateway-error.js';
 import { allocate, type BatchTensors, elementCount } from '../runtime/tensor.js';
 import type { GraphDescription } from './backend.js';
-import type { ModelManifest } from './manifest.js';
-import type { ModelEntry, ModelInfo, ModelRegistry, TaskPreparers, VersionEntry } from './registry.js';
+import type { ManifestParser, ModelManifest } from './manifest.js';
+import type { ModelEntry, ModelInfo, ModelRegistry, PrepareContext, VersionEntry } from './registry.js';
 import {
   fingerprint,
   type LoadFailure,
@@ -46,12 +46,19 @@ export interface LifecycleLogger {
   error(fields: object, message: string): void;
 }
 
+/** What the lifecycle needs of the tasks (src/tasks/registry.ts's MODEL_TASKS), which it knows nothing else of. */
+export interface ModelTasks {
+  readonly parseManifest: ManifestParser;
+  /** Builds a version's task resources (catalog, vocabulary); throws or rejects with an Error naming the file when they are unusable. */
+  prepareResources(context: PrepareContext): unknown;
+}
+
 export interface ModelLifecycleOptions {
   /** The repository folder. */
   readonly root: string;
   readonly registry: ModelRegistry;
-  /** Builds each task's resources (catalog, vocabulary) for a loaded version. */
-  readonly preparers?: TaskPreparers;
+  /** Reads manifests and builds each loaded version's task resources. */
+  readonly tasks: ModelTasks;
   /** @default 'none' */
   readonly control?: ModelControl;
   /** Seconds between scans in `poll` mode. @default 5 */
@@ -110,7 +117,7 @@ export class ModelLifecycle {
     this.phase = 'started';
     return this.serialize(async () => {
       await this.registry.backend.start();
-      const scanned = scanRepository(this.options.root);
+      const scanned = scanRepository(this.options.root, this.options.tasks.parseManifest);
       // Listed at once as LOADING, so readiness shows what is coming. No warm-up here: /readyz holds
       // traffic back until start-up ends anyway, and warming every model would add to start-up time.
       for (const model of scanned) this.registry.publish(placeholder(model));
@@ -130,7 +137,7 @@ export class ModelLifecycle {
       if (this.phase !== 'started') return;
       let scanned: ScannedModel[];
       try {
-        scanned = scanRepository(this.options.root);
+        scanned = scanRepository(this.options.root, this.options.tasks.parseManifest);
       } catch (error) {
         // A repository that vanished (an unmounted volume) must not unload every model.
         this.logger.error({ err: error }, `model repository scan failed; nothing changed: ${(error as Error).message}`);
@@ -158,7 +165,7 @@ export class ModelLifecycle {
       this.checkControl('loadModel');
       checkName(name);
       const dir = join(this.options.root, name);
-      const scanned = existsSync(dir) ? scanModel(this.options.root, name) : undefined;
+      const scanned = existsSync(dir) ? scanModel(this.options.root, name, this.options.tasks.parseManifest) : undefined;
       if (!scanned && !this.registry.entry(name)) {
         throw new GatewayError('MODEL_NOT_FOUND', `model "${name}" has no folder in the model repository`, { model: name });
       }
@@ -337,13 +344,10 @@ export class ModelLifecycle {
       };
     }
     let resources: unknown;
-    const preparer = this.options.preparers?.[manifest.task];
-    if (preparer) {
-      try {
-        resources = await preparer({ name, version: scanned.version, manifest, files: scanned.files, graph });
-      } catch (error) {
-        return { error: loadFailure(name, 'EXTRA_FILE_INVALID', model.dir, (error as Error).message) };
-      }
+    try {
+      resources = await this.options.tasks.prepareResources({ name, version: scanned.version, manifest, files: scanned.files, graph });
+    } catch (error) {
+      return { error: loadFailure(name, 'EXTRA_FILE_INVALID', model.dir, (error as Error).message) };
     }
     if (warmKey === null) return { resources };
     for (const size of warmupSizes(manifest)) {

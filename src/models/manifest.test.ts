@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ModelManifestInput, parseManifest } from './manifest.js';
+import { parseManifest } from '../tasks/registry.js';
+import type { ModelManifestInput } from './manifest.js';
 
 const tabular: ModelManifestInput = {
   task: 'tabular-classification',

@@ -102,80 +102,69 @@ const ManifestObject = z.strictObject({
   training: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const ModelManifest = ManifestObject.superRefine((m, ctx) => {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  const requireSingleInput = () => {
-    if (m.inputs.length !== 1) issue(['inputs'], `must hold exactly one input for task ${m.task}, but got ${m.inputs.length}`);
-    if (m.inputs[0].type !== 'float32') issue(['inputs', 0, 'type'], `must be "float32" for task ${m.task}`);
-    if (m.outputs.length !== 1)
-      issue(['outputs'], `must name exactly the one output to read for task ${m.task}, but got ${m.outputs.length}`);
-  };
-  const requireLabels = (outputIndex: number) => {
-    if (!m.labels) return issue(['labels'], `is required for task ${m.task}`);
-    if (new Set(m.labels).size !== m.labels.length) issue(['labels'], 'must not repeat a label');
-    const kind = m.outputs[outputIndex]?.kind;
-    if (kind !== 'logits' && kind !== 'probabilities') {
-      issue(['outputs', outputIndex, 'kind'], `must be "logits" or "probabilities" for task ${m.task}`);
-    }
-  };
-  const requireRole = (list: 'inputs' | 'outputs', role: string) => {
-    if (!(m[list] as { role?: string }[]).some((spec) => spec.role === role)) {
-      issue([list], `must have one entry with role "${role}" for task ${m.task}`);
-    }
-  };
-
-  m.warmup?.batchSizes.forEach((size, index) => {
-    if (size > m.batching.maxBatchSize)
-      issue(['warmup', 'batchSizes', index], `must be at most batching.maxBatchSize (${m.batching.maxBatchSize}), but got ${size}`);
-  });
-
-  switch (m.task) {
-    case 'tabular-classification':
-    case 'tabular-regression': {
-      requireSingleInput();
-      const shape = m.inputs[0].shape;
-      if (!m.features) issue(['features'], `is required for task ${m.task}`);
-      else {
-        if (new Set(m.features).size !== m.features.length) issue(['features'], 'must not repeat a feature name');
-        if (shape.length !== 2 || shape[1] !== m.features.length) {
-          issue(['inputs', 0, 'shape'], `must be [batch, ${m.features.length}] to match the ${m.features.length} features`);
-        }
-      }
-      if (m.task === 'tabular-classification') requireLabels(0);
-      break;
-    }
-    case 'tensor-classification':
-    case 'tensor-regression':
-      requireSingleInput();
-      if (m.task === 'tensor-classification') requireLabels(0);
-      break;
-    case 'recommendation':
-      requireRole('inputs', 'items');
-      requireRole('inputs', 'ratings');
-      requireRole('outputs', 'indices');
-      requireRole('outputs', 'scores');
-      if (!m.files.catalog) issue(['files', 'catalog'], 'is required for task recommendation (the movie catalog, JSON)');
-      break;
-    case 'text-classification':
-      requireRole('inputs', 'tokens');
-      requireRole('inputs', 'weights');
-      if (m.outputs.length !== 1) issue(['outputs'], 'must name exactly the one output to read for task text-classification');
-      requireLabels(0);
-      if (!m.files.vocabulary) issue(['files', 'vocabulary'], 'is required for task text-classification');
-      if (!m.tokenizer) issue(['tokenizer'], 'is required for task text-classification');
-      break;
-  }
-});
-
-export type ModelManifest = z.infer<typeof ModelManifest>;
+/** The manifest after parsing, defaults applied. */
+export type ModelManifest = z.infer<typeof ManifestObject>;
 /** What a manifest author writes (defaults not yet applied). */
-export type ModelManifestInput = z.input<typeof ModelManifest>;
+export type ModelManifestInput = z.input<typeof ManifestObject>;
 
 export type ManifestParseResult = { ok: true; manifest: ModelManifest } | { ok: false; field: string; message: string };
+/** Validates a parsed `model.json` (src/tasks/registry.ts has the gateway's). */
+export type ManifestParser = (json: unknown) => ManifestParseResult;
 
-/** Validates parsed JSON; on failure reports the first offending field as a dotted path (`inputs.0.shape`). */
-export function parseManifest(json: unknown): ManifestParseResult {
-  const result = ModelManifest.safeParse(json);
+/** The checks a task's manifest rules may use; each reports a zod issue at the field it names. */
+export interface ManifestCheck {
+  issue(path: (string | number)[], message: string): void;
+  /** Exactly one float32 input and one output to read (the predict tasks). */
+  requireSingleInput(): void;
+  /** Distinct labels, read from a `logits` or `probabilities` output. */
+  requireLabels(outputIndex: number): void;
+  requireRole(list: 'inputs' | 'outputs', role: string): void;
+}
+
+/** What a manifest of one task must hold beyond the common shape; declared by the task's definition (src/tasks). */
+export type ManifestRules = (manifest: ModelManifest, check: ManifestCheck) => void;
+
+/**
+ * The manifest schema: the common shape and rules, plus each task's own rules. The task registry
+ * (src/tasks/registry.ts) builds it from the task definitions, so that this layer knows no task's meaning.
+ */
+export function manifestSchema(rulesOf: (task: Task) => ManifestRules) {
+  return ManifestObject.superRefine((m, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const check: ManifestCheck = {
+      issue,
+      requireSingleInput() {
+        if (m.inputs.length !== 1) issue(['inputs'], `must hold exactly one input for task ${m.task}, but got ${m.inputs.length}`);
+        if (m.inputs[0].type !== 'float32') issue(['inputs', 0, 'type'], `must be "float32" for task ${m.task}`);
+        if (m.outputs.length !== 1)
+          issue(['outputs'], `must name exactly the one output to read for task ${m.task}, but got ${m.outputs.length}`);
+      },
+      requireLabels(outputIndex) {
+        if (!m.labels) return issue(['labels'], `is required for task ${m.task}`);
+        if (new Set(m.labels).size !== m.labels.length) issue(['labels'], 'must not repeat a label');
+        const kind = m.outputs[outputIndex]?.kind;
+        if (kind !== 'logits' && kind !== 'probabilities') {
+          issue(['outputs', outputIndex, 'kind'], `must be "logits" or "probabilities" for task ${m.task}`);
+        }
+      },
+      requireRole(list, role) {
+        if (!(m[list] as { role?: string }[]).some((spec) => spec.role === role)) {
+          issue([list], `must have one entry with role "${role}" for task ${m.task}`);
+        }
+      },
+    };
+
+    m.warmup?.batchSizes.forEach((size, index) => {
+      if (size > m.batching.maxBatchSize)
+        issue(['warmup', 'batchSizes', index], `must be at most batching.maxBatchSize (${m.batching.maxBatchSize}), but got ${size}`);
+    });
+    rulesOf(m.task)(m, check);
+  });
+}
+
+/** Validates parsed JSON against `schema`; on failure reports the first offending field as a dotted path (`inputs.0.shape`). */
+export function parseWith(schema: ReturnType<typeof manifestSchema>, json: unknown): ManifestParseResult {
+  const result = schema.safeParse(json);
   if (result.success) return { ok: true, manifest: result.data };
   const first = result.error.issues[0];
   const field = first.path.length > 0 ? first.path.map(String).join('.') : '(root)';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linearManifest, TempRepository } from '../../test/support/temp-repository.js';
 import { linearModel } from '../../test/support/tiny-models.js';
 import { InferencePool } from '../runtime/inference-pool.js';
+import { MODEL_TASKS } from '../tasks/registry.js';
 import { ModelLifecycle } from './lifecycle.js';
 import { ModelRegistry } from './registry.js';
 
@@ -40,7 +41,7 @@ describe('ModelRegistry with a repository of good and broken models', () => {
     // a folder without model.json
     repo.version('no-manifest', 1, linearModel());
     registry = new ModelRegistry({ backend: new InferencePool({ workers: 1 }) });
-    lifecycle = new ModelLifecycle({ root: repo.root, registry });
+    lifecycle = new ModelLifecycle({ root: repo.root, registry, tasks: MODEL_TASKS });
     await lifecycle.start();
   });
 

@@ -11,7 +11,7 @@ import { createBatchRunner } from '../runtime/batch-runner.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../runtime/tensor.js';
 import { type BatcherCounters, type BatchScheduler, type BatchStats, DynamicBatcher } from '../scheduler/dynamic-batcher.js';
 import type { BackendCounters, GraphDescription, InferenceBackend } from './backend.js';
-import type { ModelManifest, Task } from './manifest.js';
+import type { ModelManifest } from './manifest.js';
 import type { LoadFailure } from './repository.js';
 
 // --- public types --------------------------------------------------------------------------------
@@ -30,10 +30,6 @@ export interface PrepareContext {
   readonly graph: GraphDescription;
 }
 
-/** Builds a task's resources; throws (or rejects with) an Error naming the file and field when they are unusable. */
-export type TaskPreparer = (context: PrepareContext) => unknown;
-export type TaskPreparers = Partial<Record<Task, TaskPreparer>>;
-
 /** A loaded, ready model version: what the tasks run. */
 export interface ServingModel {
   readonly name: string;
@@ -41,7 +37,7 @@ export interface ServingModel {
   /** `<name>@<version>` */
   readonly key: string;
   readonly manifest: ModelManifest;
-  /** Whatever the task's preparer built (catalog, vocabulary), or undefined. */
+  /** Whatever the task's preparer built (catalog, vocabulary), or undefined; the task's definition reads it typed. */
   readonly resources: unknown;
   /** Enqueues items (each validated first); one promise per item, settled by its batch. */
   infer(items: readonly ItemFeeds[]): Promise<ItemOutputs>[];

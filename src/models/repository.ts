@@ -11,7 +11,7 @@
 import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { ModelLoadFailure } from '../errors/catalogue.js';
-import { type ModelManifest, parseManifest } from './manifest.js';
+import type { ManifestParser, ModelManifest } from './manifest.js';
 
 export const MANIFEST_FILE = 'model.json';
 export const ONNX_FILE = 'model.onnx';
@@ -54,8 +54,8 @@ export function loadFailure(model: string, reason: ModelLoadFailure, file: strin
   return { reason, file: shown, field, message: `model "${model}": ${where}: ${detail}` };
 }
 
-/** Scans `root`; a missing root is an error (the caller decides whether that is fatal). */
-export function scanRepository(root: string): ScannedModel[] {
+/** Scans `root`, reading manifests with `parseManifest`; a missing root is an error (the caller decides whether that is fatal). */
+export function scanRepository(root: string, parseManifest: ManifestParser): ScannedModel[] {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new Error(`the model repository must be a directory, but ${displayPath(root)} is not`);
   }
@@ -63,11 +63,11 @@ export function scanRepository(root: string): ScannedModel[] {
     .filter((entry) => isDirectory(root, entry) && !entry.name.startsWith('.') && !entry.name.startsWith('_'))
     .map((entry) => entry.name)
     .sort()
-    .map((name) => scanModel(root, name));
+    .map((name) => scanModel(root, name, parseManifest));
 }
 
 /** Scans one model folder (which may have gone: then it reads as MANIFEST_MISSING). */
-export function scanModel(root: string, name: string): ScannedModel {
+export function scanModel(root: string, name: string, parseManifest: ManifestParser): ScannedModel {
   const dir = join(root, name);
   const manifestPath = join(dir, MANIFEST_FILE);
   const failed = (failure: LoadFailure): ScannedModel => ({ name, dir, versions: [], failure });

@@ -28,6 +28,7 @@ export class GatewayMetrics {
   readonly rateLimited: Counter<'principal_kind'>;
   readonly requestBodyBytes: Histogram<'principal_kind'>;
   readonly connectionsDropped: Counter;
+  readonly rateLimitStoreFallbacks: Counter;
   readonly modelLoads: Counter<'model' | 'version' | 'result'>;
   readonly modelUnloads: Counter<'model' | 'version'>;
   private readonly operationNames = new Set<string>();
@@ -103,6 +104,11 @@ export class GatewayMetrics {
     this.connectionsDropped = new Counter({
       name: 'gateway_connections_dropped_total',
       help: 'Connections closed on arrival because MAX_CONNECTIONS were open.',
+      registers,
+    });
+    this.rateLimitStoreFallbacks = new Counter({
+      name: 'gateway_rate_limit_store_fallbacks_total',
+      help: "Item budget calls (read, spend, refund) this replica's in-memory insurance answered because Redis failed or was slow.",
       registers,
     });
     this.modelLoads = new Counter({
@@ -204,6 +210,19 @@ export class GatewayMetrics {
       registers,
       collect() {
         this.set(models.backendCounters().sessions);
+      },
+    });
+  }
+
+  /** The gauge of where item budgets are kept: 1 while that store answers (memory always does), 0 while a replica falls back. */
+  watchRateLimitStore(store: { readonly kind: 'memory' | 'redis'; isUp(): boolean }): void {
+    new Gauge({
+      name: 'gateway_rate_limit_store_up',
+      help: 'Whether the store of item budgets answers (label store: memory or redis); 0 while each replica keeps budgets in its own memory.',
+      labelNames: ['store'],
+      registers: [this.registry],
+      collect() {
+        this.set({ store: store.kind }, store.isUp() ? 1 : 0);
       },
     });
   }

@@ -37,12 +37,6 @@ export function elementCount(dims: readonly number[]): number {
   return count;
 }
 
-export function typeOfArray(data: TypedArray): ElementType {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Int32Array) return 'int32';
-  return 'int64';
-}
-
 /**
  * Stacks items into one batch per input. Every item must carry every name with the same element type and
  * rank (callers validate items before they join a batch); dynamic dimensions are padded with zeros.

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayMetrics } from '../observability/metrics.js';
 import { prefersHtml, registerClientRoutes, withDemoKey } from './client.routes.js';
+import { registerHttpErrorHandling } from './http-errors.js';
 import { IDE_EXAMPLE_QUERY } from './ide-page.js';
 
 describe('prefersHtml', () => {
@@ -42,6 +44,8 @@ describe('registerClientRoutes', () => {
     writeFileSync(join(demoDir, 'index.html'), '<html><head><meta name="gateway-demo-key" content="" /></head><body>demo</body></html>');
     writeFileSync(join(demoDir, 'assets', 'index-abc123.js'), 'console.log("demo")');
     app = Fastify();
+    // Refusals are rendered as in the gateway.
+    registerHttpErrorHandling(app, { bodyLimit: 1024, metrics: new GatewayMetrics() });
     // Stands in for Apollo's route, registered first as in the gateway.
     app.route({ url: '/graphql', method: ['GET', 'POST'], handler: async () => ({ data: { from: 'apollo' } }) });
     registerClientRoutes(app, { endpoint: '/graphql', demoApiKey: 'dev-key', sourceMaps: false, demoDir });
@@ -96,7 +100,9 @@ describe('registerClientRoutes', () => {
     for (const asset of ['ruru.css', 'graphqlWorker.js', 'editorWorker.js', 'jsonWorker.js']) {
       expect((await app.inject({ url: `/ide/assets/${asset}` })).statusCode, asset).toBe(200);
     }
-    expect((await app.inject({ url: '/ide/assets/ruru.js.map' })).statusCode).toBe(404); // no source maps asked for
+    const map = await app.inject({ url: '/ide/assets/ruru.js.map' }); // no source maps asked for
+    expect(map.statusCode).toBe(404);
+    expect(map.json()).toEqual({ errors: [{ message: 'no such IDE asset', extensions: { code: 'NOT_FOUND' } }] });
     expect((await app.inject({ url: '/ide/assets/../package.json' })).statusCode).toBe(404);
   });
 
@@ -117,10 +123,18 @@ describe('registerClientRoutes', () => {
 
   it('says how to build the demo page when it is not built', async () => {
     const bare = Fastify();
+    registerHttpErrorHandling(bare, { bodyLimit: 1024, metrics: new GatewayMetrics() });
     registerClientRoutes(bare, { endpoint: '/graphql', sourceMaps: false, demoDir: join(demoDir, 'nowhere') });
     const response = await bare.inject({ url: '/demo/' });
     expect(response.statusCode).toBe(404);
-    expect(response.body).toMatch(/npm run build:web/);
+    expect(response.json()).toEqual({
+      errors: [
+        {
+          message: 'The demo page is not built: run `npm run build:web` (or `npm run build`), then restart the gateway.',
+          extensions: { code: 'NOT_FOUND' },
+        },
+      ],
+    });
     const ide = await bare.inject({ url: '/', headers: browser });
     expect(ide.body).not.toContain('initialHeaders');
     await bare.close();

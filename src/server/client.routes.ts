@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getStaticFile } from 'ruru/static';
+import { GatewayError } from '../errors/gateway-error.js';
 import { renderIdePage } from './ide-page.js';
 
 type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0];
@@ -49,7 +50,7 @@ export function registerClientRoutes(app: FastifyInstance, options: ClientRoutes
       acceptEncoding: request.headers['accept-encoding'],
       disallowDevAssets: !options.sourceMaps,
     });
-    if (!file) return reply.code(404).type('text/plain; charset=utf-8').send('no such IDE asset');
+    if (!file) throw new GatewayError('NOT_FOUND', 'no such IDE asset');
     // The names are not content hashes: revalidate with the ETag, which costs a 304 only.
     void reply.header('cache-control', 'no-cache').header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === file.headers.etag) return reply.code(304).header('etag', file.headers.etag).send();
@@ -68,10 +69,10 @@ function registerDemoRoutes(app: FastifyInstance, demoDir: string, demoApiKey: s
       html = await readFile(indexFile, 'utf8'); // read per request: a rebuild needs no restart
     } catch {
       request.log.warn({ indexFile }, 'the demo page is not built');
-      return reply
-        .code(404)
-        .type('text/plain; charset=utf-8')
-        .send('The demo page is not built: run `npm run build:web` (or `npm run build`), then restart the gateway.');
+      throw new GatewayError(
+        'NOT_FOUND',
+        'The demo page is not built: run `npm run build:web` (or `npm run build`), then restart the gateway.',
+      );
     }
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(withDemoKey(html, demoApiKey));
   });

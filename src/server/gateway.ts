@@ -8,6 +8,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { createAuthenticator, DEV_KEY } from '../auth/authenticator.js';
 import { applyPermissions } from '../auth/permissions.js';
@@ -22,8 +23,10 @@ import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
 import { RequestLoaders, usePerOperationLoaders } from '../graphql/loaders.js';
 import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
+import { rootFieldTable } from '../graphql/root-fields.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
 import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-limiter.js';
+import { createRedisItemLimiter } from '../limits/redis-item-limiter.js';
 import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
 import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
@@ -32,13 +35,10 @@ import { GatewayMetrics } from '../observability/metrics.js';
 import { InferencePool } from '../runtime/inference-pool.js';
 import { PreprocessPool } from '../runtime/preprocess-pool.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
-import {
-  prepareRecommenderResources,
-  prepareRecommenderWithGenres,
-  RecommendService,
-  readCatalogGenres,
-} from '../tasks/recommend/recommend-service.js';
-import { prepareSentimentResources, SentimentService } from '../tasks/sentiment/sentiment-service.js';
+import { RecommendService } from '../tasks/recommend/recommend-service.js';
+import { keepingGenres, readCatalogGenres } from '../tasks/recommend/served-genres.js';
+import { MODEL_TASKS } from '../tasks/registry.js';
+import { SentimentService } from '../tasks/sentiment/sentiment-service.js';
 import { TEXT_ENCODING_MODULE } from '../tasks/sentiment/text-encoding.handler.js';
 import { TEXT_ENCODING_HANDLER } from '../tasks/sentiment/text-encoding.js';
 import { limitAnonymousRequests } from './anonymous-limits.js';
@@ -48,7 +48,7 @@ import { capConnections, connectionOptions } from './connection-limits.js';
 import { refuseEncodedBodies } from './content-encoding.js';
 import { registerCors } from './cors.js';
 import { registerHealthRoutes } from './health.routes.js';
-import { registerHttpErrorHandling } from './http-errors.js';
+import { answerClientErrors, answerFrameworkErrors, registerHttpErrorHandling } from './http-errors.js';
 import { createProtocolAccess } from './inference-protocol/access.js';
 import { registerInferenceProtocol } from './inference-protocol/routes.js';
 import { listenForMetrics, type MetricsListener, registerMetricsRoute } from './metrics.routes.js';
@@ -81,8 +81,13 @@ export interface Gateway {
 export interface GatewayDependencies {
   /** A logger to use instead of a new pino logger (tests pass a silent one). */
   readonly logger?: Logger;
-  /** Where item budgets are kept; in memory unless a shared store (Redis) is given for several replicas. */
+  /** Where item budgets are kept, instead of the store the config names (in memory, or Redis with REDIS_URL). */
   readonly rateLimiter?: ItemRateLimiter;
+  /**
+   * Adds root fields to the schema at build time, each with its spec in `extensions.rootField`
+   * (src/graphql/root-fields.ts); start-up is refused when one lacks it.
+   */
+  readonly extendSchema?: (schema: GraphQLSchema) => GraphQLSchema;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -101,10 +106,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const lifecycle = new ModelLifecycle({
     root: config.modelsDir,
     registry,
-    preparers: {
-      recommendation: genres ? prepareRecommenderWithGenres(genres) : prepareRecommenderResources,
-      'text-classification': prepareSentimentResources,
-    },
+    tasks: genres ? keepingGenres(MODEL_TASKS, config.models.recommender, genres) : MODEL_TASKS,
     control: config.models.control,
     pollSeconds: config.models.pollSeconds,
     logger,
@@ -117,6 +119,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     niceIncrement: config.preprocess.niceIncrement,
   });
 
+  // Refused here, before anything listens, when a root field has no permission rule or runs a model without an item cost.
   const resolverSchema = await buildGatewaySchema(
     {
       registry,
@@ -125,10 +128,13 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       sentiment: new SentimentService(registry, config.models.sentiment, preprocess, { maxTexts: config.limits.maxTexts }),
       recommend: new RecommendService(registry, config.models.recommender),
     },
-    { genres },
+    {
+      fields: rootFieldTable({ configuredModels: { sentiment: config.models.sentiment, recommend: config.models.recommender } }),
+      extend: dependencies.extendSchema,
+      genres,
+    },
   );
-  const permissionOptions = { registry, sentimentModel: config.models.sentiment, recommenderModel: config.models.recommender };
-  const schema = config.auth.authorization ? applyPermissions(resolverSchema, permissionOptions) : resolverSchema;
+  const schema = config.auth.authorization ? applyPermissions(resolverSchema, { registry }) : resolverSchema;
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -141,6 +147,12 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     // A request that reaches us while we close still gets its real answer, not a 503.
     return503OnClosing: false,
     ...connectionOptions(config.connections),
+    // Requests Node's parser refuses (too slow, headers too large) get a catalogue refusal too.
+    clientErrorHandler: answerClientErrors((code) => metrics.errors.inc({ code })),
+    frameworkErrors: answerFrameworkErrors(metrics),
+    // A path parameter (a v2 model name) as long as the headers allow: the route validates it and
+    // answers its own BAD_USER_INPUT, where the router's default (100) answered 414 outside the catalogue.
+    routerOptions: { maxParamLength: 16_384 },
   });
   capConnections(app.server, config.connections.maxConnections, () => metrics.connectionsDropped.inc());
   await registerCors(app, { origins: config.cors.origins, warn: (message) => logger.warn({ corsOrigins: config.cors.origins }, message) });
@@ -154,8 +166,21 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   // Documents registered at build time; a bad manifest stops start-up here, naming the file.
   const persisted = config.persistedDocuments;
   const persistedDocuments = persisted.file !== undefined ? loadPersistedDocuments(persisted.file) : new Map<string, string>();
-  // One budget per caller, whichever protocol it spends through.
-  const rateLimiter = dependencies.rateLimiter ?? createMemoryItemLimiter();
+  // One budget per caller, whichever protocol it spends through; in Redis, one for all replicas.
+  const store = config.rateLimitStore;
+  const sharedBudgets =
+    dependencies.rateLimiter === undefined && store.kind === 'redis'
+      ? createRedisItemLimiter({
+          url: store.url,
+          commandTimeoutMs: store.commandTimeoutMs,
+          logger,
+          onFallback: () => metrics.rateLimitStoreFallbacks.inc(),
+        })
+      : undefined;
+  const rateLimiter = dependencies.rateLimiter ?? sharedBudgets ?? createMemoryItemLimiter();
+  metrics.watchRateLimitStore(
+    sharedBudgets ? { kind: 'redis', isUp: () => sharedBudgets.state() === 'up' } : { kind: 'memory', isUp: () => true },
+  );
   const onRateLimited = (principal: Principal) => metrics.rateLimited.inc({ principal_kind: principal.kind });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -194,11 +219,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         maxTextCharactersPerRequest: config.limits.maxTextCharactersPerRequest,
         defaultItemsPerMinute: config.limits.itemsPerMinute,
         limiter: rateLimiter,
-        models: {
-          manifestOf: (name) => registry.manifestOf(name),
-          sentiment: config.models.sentiment,
-          recommender: config.models.recommender,
-        },
+        models: { manifestOf: (name) => registry.manifestOf(name) },
         authorization: config.auth.authorization,
         onRateLimited,
         onStoreError: (error) => logger.warn({ err: error }, 'the item budget store failed; the response goes without cost figures'),
@@ -229,10 +250,13 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     method: ['GET', 'POST'],
     onRequest: beforeBody.onRequest,
     preParsing: beforeBody.preParsing,
-    preValidation: limitBatchedOperations(config.limits.maxBatchedOperations, { onRefused: (code) => metrics.errors.inc({ code }) }),
+    preValidation: limitBatchedOperations(config.limits.maxBatchedOperations),
     handler: graphqlHandler,
   });
-  registerHealthRoutes(app, { registry });
+  registerHealthRoutes(app, {
+    registry,
+    ...(sharedBudgets ? { rateLimitStore: () => ({ kind: 'redis', state: sharedBudgets.state() }) } : {}),
+  });
   if (config.metrics.onApiPort) registerMetricsRoute(app, metrics);
   // The Open Inference Protocol (KServe v2 / Triton HTTP) beside GraphQL: same keys, scopes, budgets and batchers.
   registerInferenceProtocol(app, {
@@ -282,7 +306,8 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         },
         `authentication: ${authenticator.describe()}`,
       );
-      loading ??= Promise.all([lifecycle.start(), preprocess.start()]).then(
+      // Connecting to Redis alongside, so that the first requests share budgets (if it fails, the insurance serves).
+      loading ??= Promise.all([lifecycle.start(), preprocess.start(), sharedBudgets?.connect()]).then(
         () => {
           logModels(logger, registry, config.connections.idleTimeoutMs);
           const every = config.models.control === 'poll' ? ` (every ${config.models.pollSeconds} s)` : '';
@@ -314,6 +339,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         await apollo.stop(); // the drain plugin closes Fastify, which waits for in-flight requests
         await lifecycle.close({ drain: true });
         await preprocess.close();
+        await sharedBudgets?.close();
         await authenticator.close();
         await metricsListener?.close();
         logger.info({ requestsReceived: traffic.received, requestsAnswered: traffic.answered }, 'shutdown complete');

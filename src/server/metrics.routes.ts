@@ -8,7 +8,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { renderGraphQLRefusal } from './http-errors.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -30,13 +32,17 @@ export interface MetricsListener {
 export async function listenForMetrics(metrics: GatewayMetrics, { port, host }: { port: number; host: string }): Promise<MetricsListener> {
   // A bare node:http server: one route, and none of the API listener's hooks, limits or request logging.
   const server: Server = createServer((request, response) => {
+    const refuse = (error: GatewayError) => {
+      const { status, headers, body } = renderGraphQLRefusal(error);
+      response.writeHead(status, headers).end(JSON.stringify(body));
+    };
     if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://metrics').pathname !== METRICS_PATH) {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`only GET ${METRICS_PATH} is served here\n`);
+      refuse(new GatewayError('NOT_FOUND', `only GET ${METRICS_PATH} is served here`));
       return;
     }
     metrics.render().then(
       ({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body),
-      () => response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics could not be rendered\n'),
+      () => refuse(new GatewayError('INTERNAL_SERVER_ERROR', 'metrics could not be rendered')),
     );
   });
   await new Promise<void>((resolve, reject) => {

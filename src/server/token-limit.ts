@@ -4,8 +4,8 @@
  * documents shorter than the limit.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GatewayError } from '../errors/gateway-error.js';
 import { createTokenLimit } from '../graphql/token-count.js';
-import { RequestRefusal } from './http-errors.js';
 
 export function registerTokenLimit(app: FastifyInstance, { maxTokens, path }: { maxTokens: number; path: string }): void {
   // Documents already counted (and parsed and cached by Apollo) are not lexed again.
@@ -13,8 +13,7 @@ export function registerTokenLimit(app: FastifyInstance, { maxTokens, path }: { 
   app.addHook('preHandler', async (request) => {
     if (request.routeOptions.url !== path) return;
     for (const query of queriesOf(request)) {
-      if (tokenLimit.exceeds(query))
-        throw new RequestRefusal(400, 'QUERY_TOO_COMPLEX', `the document must have at most ${maxTokens} tokens`);
+      if (tokenLimit.exceeds(query)) throw new GatewayError('QUERY_TOO_COMPLEX', `the document must have at most ${maxTokens} tokens`);
     }
   });
 }

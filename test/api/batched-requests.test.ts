@@ -84,6 +84,15 @@ describe('batched HTTP requests', () => {
     expect(results.map((result) => result.errors[0]?.message)).toEqual(Array(3).fill('must batch at most 2 operations, but got 3'));
   });
 
+  it('answers each operation of a batch refused before any runs for another reason (the token limit)', async () => {
+    const tooLong = { query: `{ ${'__typename '.repeat(60_000)} }` };
+    const response = await post(small, [sentiment('a'), tooLong]);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual(
+      Array(2).fill({ errors: [{ message: 'the document must have at most 50000 tokens', extensions: { code: 'QUERY_TOO_COMPLEX' } }] }),
+    );
+  });
+
   it('answers a body of thousands of operations with one error, not one per operation', async () => {
     const response = await post(
       small,

@@ -339,10 +339,20 @@ describe('a corpus of bad inference protocol requests over HTTP', () => {
     expect((await v2(server, INFER, irisRequest())).status).toBe(200);
   });
 
-  it("answers an over-long model name (beyond the router's 100 characters) with 414, not a crash", async () => {
+  it("answers an over-long model name (beyond the router's default 100 characters) as any bad name, not a crash", async () => {
     const response = await v2(server, `/v2/models/${'a'.repeat(200)}/infer`, irisRequest());
-    expect(response.status).toBe(414);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      code: 'BAD_USER_INPUT',
+      error: 'model: must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit, but got a string of 200 characters',
+    });
     expect((await v2(server, INFER, irisRequest())).status).toBe(200);
+  });
+
+  it("answers an unknown route under /v2 in the protocol's form", async () => {
+    const response = await v2(server, '/v2/repository/index', {});
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ code: 'NOT_FOUND', error: 'Route POST:/v2/repository/index not found' });
   });
 
   it('parses a body sent without a Content-Type, or with a form type, as JSON', async () => {

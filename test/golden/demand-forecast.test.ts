@@ -10,7 +10,8 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readInitializers } from '../../scripts/lib/onnx-graph.js';
 import { generateDemandSeries, HOLDOUT_START } from '../../scripts/models/demand-forecast.js';
-import { type ModelManifest, parseManifest } from '../../src/models/manifest.js';
+import type { ModelManifest } from '../../src/models/manifest.js';
+import { parseManifest } from '../../src/tasks/registry.js';
 
 const MODEL_PATH = fileURLToPath(new URL('../../models/demand-forecast/1/model.onnx', import.meta.url));
 const MANIFEST_PATH = fileURLToPath(new URL('../../models/demand-forecast/model.json', import.meta.url));

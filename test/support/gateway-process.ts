@@ -3,7 +3,7 @@
  * change its model repository under load, or read its own memory, apart from the test runner's.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -18,6 +18,8 @@ export interface GatewayProcess {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<HttpAnswer<T>>;
+  /** GETs a JSON route (`/readyz`); resolves with status and parsed body. */
+  getJson<T = Record<string, unknown>>(path: string): Promise<{ status: number; body: T }>;
   /** One sample of a metric from /metrics (the line that matches `name{labels}` exactly), or undefined. */
   metric(series: string): Promise<number | undefined>;
   /** SIGTERM, and resolves with the exit code. */
@@ -26,6 +28,7 @@ export interface GatewayProcess {
 
 export interface HttpAnswer<T> {
   readonly status: number;
+  readonly headers: IncomingHttpHeaders;
   readonly body: { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
@@ -73,12 +76,12 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
   const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
+    new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port, path, method, agent, headers }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -89,12 +92,15 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     port,
     logs,
     async gql(query, variables, headers = { 'x-api-key': 'dev-key' }) {
-      const { status, text } = await send(
-        'POST',
-        '/graphql',
-        { 'content-type': 'application/json', ...headers },
-        JSON.stringify({ query, variables }),
-      );
+      const {
+        status,
+        headers: answerHeaders,
+        text,
+      } = await send('POST', '/graphql', { 'content-type': 'application/json', ...headers }, JSON.stringify({ query, variables }));
+      return { status, headers: answerHeaders, body: JSON.parse(text) };
+    },
+    async getJson(path) {
+      const { status, text } = await send('GET', path, {});
       return { status, body: JSON.parse(text) };
     },
     async metric(series) {

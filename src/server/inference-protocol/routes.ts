@@ -11,10 +11,18 @@
  * Handlers only authenticate, delegate to the service and set the status.
  */
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, onRequestHookHandler, preParsingHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  onRequestHookHandler,
+  preParsingHookHandler,
+} from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRegistry } from '../../models/registry.js';
 import type { GatewayMetrics } from '../../observability/metrics.js';
+import { toGatewayError } from '../http-errors.js';
 import type { ProtocolAccess } from './access.js';
 import { acceptJsonBodies } from './body.js';
 import { renderProtocolError } from './errors.js';
@@ -42,19 +50,26 @@ export const inferenceProtocolRoutes: FastifyPluginAsync<InferenceProtocolOption
   const { registry, access, metrics } = options;
   const service = new InferenceProtocolService(registry, access, { maxRows: options.maxRows });
   acceptJsonBodies(app, { bodyLimit: options.bodyLimit });
-  app.setErrorHandler((error, request, reply) => {
-    const { status, headers, body } = renderProtocolError(error, options.bodyLimit);
+  const refuse = (error: GatewayError, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, headers, body } = renderProtocolError(error);
     metrics.errors.inc({ code: body.code });
     request.facts?.errorCodes.push(body.code);
-    if (status >= 500 && body.code === 'INTERNAL_SERVER_ERROR')
-      request.log.error({ err: error }, 'unexpected error on an inference protocol route');
     // Exactly `application/json` (KServe's client reads `error` only from that type); a Buffer keeps
     // Fastify from appending `; charset=utf-8`.
     return reply
       .code(status)
       .headers({ ...headers, 'content-type': 'application/json' })
       .send(Buffer.from(JSON.stringify(body)));
+  };
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = toGatewayError(thrown, options.bodyLimit);
+    if (error.code === 'INTERNAL_SERVER_ERROR') request.log.error({ err: thrown }, 'unexpected error on an inference protocol route');
+    return refuse(error, request, reply);
   });
+  // Unknown routes under /v2 answer in the protocol's form too, in Fastify's words.
+  app.setNotFoundHandler((request, reply) =>
+    refuse(new GatewayError('NOT_FOUND', `Route ${request.method}:${request.url} not found`), request, reply),
+  );
 
   app.get('/', async () => SERVER);
   app.get('/health/live', async () => ({ live: true }));

@@ -10,7 +10,7 @@ import { badInput, GatewayError } from '../../errors/gateway-error.js';
 import type { ModelRegistry, ServingModel } from '../../models/registry.js';
 import { MODEL_NAME, VERSION_FOLDER } from '../../models/repository.js';
 import type { RequestFacts } from '../../observability/request-facts.js';
-import { isPredictTask } from '../../tasks/predict/predict-codec.js';
+import { isPredictTask } from '../../tasks/predict/definition.js';
 import type { ProtocolAccess } from './access.js';
 import { type InferRequestLimits, parseInferRequest } from './infer-request.js';
 import { type InferResponse, inferResponse, type ModelMetadataResponse, modelMetadata } from './responses.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ModelManifest, type ModelManifestInput, parseManifest } from '../../models/manifest.js';
+import type { ModelManifest, ModelManifestInput } from '../../models/manifest.js';
+import { parseManifest } from '../registry.js';
 import { decodePrediction, encodeInstance, encodeInstances } from './predict-codec.js';
 
 function manifest(input: ModelManifestInput): ModelManifest {

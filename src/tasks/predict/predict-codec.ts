@@ -3,7 +3,7 @@
  * and encodes it as one item's feeds; decodes one item's output into a prediction.
  */
 import { badInput, describeValue, MAX_ECHOED_NAME_CHARACTERS, pathSegment } from '../../errors/gateway-error.js';
-import type { ModelManifest, Task } from '../../models/manifest.js';
+import type { ModelManifest } from '../../models/manifest.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../../runtime/tensor.js';
 import { argmax, type ClassProbability, softmax } from '../shared/classification.js';
 
@@ -34,17 +34,7 @@ export interface PredictionResult {
   readonly values: number[];
 }
 
-export const PREDICT_TASKS: readonly Task[] = [
-  'tabular-classification',
-  'tabular-regression',
-  'tensor-classification',
-  'tensor-regression',
-];
 const FLOAT32_MAX = 3.4028234663852886e38;
-
-export function isPredictTask(task: Task): boolean {
-  return PREDICT_TASKS.includes(task);
-}
 
 /**
  * Validates and encodes a call's instances into one Float32Array: each item's feeds are a view on its

@@ -7,7 +7,8 @@
 import { badInput, describeValue, GatewayError, MAX_ECHOED_NAME_CHARACTERS } from '../../errors/gateway-error.js';
 import type { ModelRegistry, ServingModel } from '../../models/registry.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
-import { decodePrediction, encodeInstances, type InstanceInput, isPredictTask, type PredictionResult } from './predict-codec.js';
+import { isPredictTask } from './definition.js';
+import { decodePrediction, encodeInstances, type InstanceInput, type PredictionResult } from './predict-codec.js';
 
 export interface PredictLimits {
   /** Instances one call may carry. @default 1024 */
@@ -45,12 +46,5 @@ export class PredictService {
   /** One item's outputs → its prediction. */
   decode(serving: ServingModel, outputs: ItemOutputs): PredictionResult {
     return decodePrediction(serving.manifest, serving.name, serving.version, outputs);
-  }
-
-  /** prepare, infer on the model's batcher, decode. */
-  async predict(model: string, version: number | null | undefined, instances: readonly InstanceInput[]): Promise<PredictionResult[]> {
-    const { serving, items } = this.prepare(model, version, instances);
-    const outputs = await Promise.all(serving.infer(items));
-    return outputs.map((out) => this.decode(serving, out));
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { type ModelManifest, type ModelManifestInput, parseManifest } from '../../models/manifest.js';
+import type { ModelManifest, ModelManifestInput } from '../../models/manifest.js';
 import { type ItemOutputs, stackItems } from '../../runtime/tensor.js';
+import { parseManifest } from '../registry.js';
 import { MovieCatalog } from './catalog.js';
 import {
   decodeRecommendations,

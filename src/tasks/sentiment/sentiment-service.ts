@@ -7,19 +7,12 @@
  * infers through its per-request loaders, which also encode and infer a text asked twice only once.
  */
 import { badInput, GatewayError } from '../../errors/gateway-error.js';
-import type { ModelRegistry, PrepareContext, ServingModel } from '../../models/registry.js';
+import type { ModelRegistry, ServingModel } from '../../models/registry.js';
 import type { PreprocessPool } from '../../runtime/preprocess-pool.js';
 import type { ItemFeeds, ItemOutputs } from '../../runtime/tensor.js';
-import {
-  decodeSentiment,
-  MAX_TEXT_LENGTH,
-  type SentimentResult,
-  type TextEncoding,
-  textEncodingOf,
-  textProblem,
-} from './sentiment-codec.js';
+import { SENTIMENT, sentimentResourcesOf } from './definition.js';
+import { decodeSentiment, MAX_TEXT_LENGTH, type SentimentResult, textProblem } from './sentiment-codec.js';
 import { chunkTexts, type EncodedText, type EncodeTextsRequest, isTextProblem, TEXT_ENCODING_HANDLER } from './text-encoding.js';
-import { Vocabulary } from './vocabulary.js';
 
 export interface SentimentLimits {
   /** Texts one call may carry. @default 256 */
@@ -28,21 +21,6 @@ export interface SentimentLimits {
 
 export interface TextSentiment extends SentimentResult {
   readonly text: string;
-}
-
-/** What a text-classification model version needs for encoding, all of it fit to send to a worker. */
-export interface SentimentResources {
-  readonly vocabularyFile: string;
-  readonly encoding: TextEncoding;
-}
-
-/**
- * The registry's preparer for text-classification models: checks the vocabulary file and the
- * manifest's encoding settings at load, so a model that could not encode text fails to load.
- */
-export function prepareSentimentResources(context: PrepareContext): SentimentResources {
-  Vocabulary.load(context.files.vocabulary);
-  return { vocabularyFile: context.files.vocabulary, encoding: textEncodingOf(context.manifest) };
 }
 
 /** A text refused by the content checks; `decode` names its path. */
@@ -65,7 +43,7 @@ export class SentimentService {
     if (texts.length === 0) throw badInput('texts', 'must hold at least one text');
     if (texts.length > this.limits.maxTexts) throw badInput('texts', `must hold at most ${this.limits.maxTexts} texts`, texts.length);
     const serving = this.registry.resolve(this.modelName);
-    if (serving.manifest.task !== 'text-classification') {
+    if (!SENTIMENT.tasks.includes(serving.manifest.task)) {
       throw new GatewayError(
         'MODEL_UNAVAILABLE',
         `the sentiment model "${this.modelName}" must be a text-classification model, but it is ${serving.manifest.task}`,
@@ -84,7 +62,7 @@ export class SentimentService {
    * bounded size; per text, its feeds or an Error saying why it was refused.
    */
   async encode(serving: ServingModel, texts: readonly string[]): Promise<(ItemFeeds | Error)[]> {
-    const { vocabularyFile, encoding } = serving.resources as SentimentResources;
+    const { vocabularyFile, encoding } = sentimentResourcesOf(serving);
     const requests: EncodeTextsRequest[] = chunkTexts(texts).map((chunk) => ({ vocabularyFile, encoding, texts: chunk }));
     const encoded = (await this.preprocess.run<EncodedText[]>(TEXT_ENCODING_HANDLER, requests)).flat();
     return encoded.map((item) => (isTextProblem(item) ? new TextRefusal(item.problem) : item));

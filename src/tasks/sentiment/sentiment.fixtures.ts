@@ -1,5 +1,6 @@
 /** Test fixtures shared by the sentiment tests: a tiny vocabulary and a text-classification manifest. */
-import { type ModelManifest, type ModelManifestInput, parseManifest } from '../../models/manifest.js';
+import type { ModelManifest, ModelManifestInput } from '../../models/manifest.js';
+import { parseManifest } from '../registry.js';
 import { Vocabulary } from './vocabulary.js';
 
 export const TEST_VOCABULARY = Vocabulary.fromJson({ tokens: ['[PAD]', '[UNK]', 'good', 'bad', 'NOT_good', 'NOT_bad'] }, 'test vocabulary');
