@@ -31,6 +31,7 @@ import { overheadSection } from './sections/overhead.js';
 import { restBaselineSection } from './sections/rest-baseline.js';
 import { sentimentAttackSection } from './sections/sentiment-attack.js';
 import { startupSection } from './sections/startup.js';
+import { tracingSection } from './sections/tracing.js';
 import { withinRequestSection } from './sections/within-request.js';
 
 /** The heavy model's scheduler knobs in the batched variant. */
@@ -48,6 +49,7 @@ export const SECTIONS: readonly Section[] = [
   nodeRuntimeSection,
   restBaselineSection,
   sentimentAttackSection,
+  tracingSection,
 ];
 
 export const MODES: Record<BenchSettings['mode'], Omit<BenchSettings, 'server'>> = {

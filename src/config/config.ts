@@ -14,7 +14,7 @@ const PERSISTED_DOCUMENTS_MODES = ['off', 'allow', 'only'] as const;
 export const MODEL_CONTROL_MODES = ['none', 'poll', 'explicit'] as const;
 export type ModelControl = (typeof MODEL_CONTROL_MODES)[number];
 /** Variables whose values never appear in error messages (they would end up in logs). */
-const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET', 'REDIS_URL', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']);
 
 const positiveInt = () => z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive');
 const port = () =>
@@ -36,6 +36,30 @@ function isProxyAddress(entry: string): boolean {
 }
 /** Allowed without CORS_ORIGINS outside production: pages a developer serves on this machine. */
 const DEVELOPMENT_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
+/** The OpenTelemetry samplers (OTEL_TRACES_SAMPLER) the gateway builds; the `jaeger_remote` and `xray` ones are not. */
+export const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type TraceSampler = (typeof TRACE_SAMPLERS)[number];
+/** OTLP over HTTP only: `grpc` would bring a gRPC stack for what one HTTP POST does. */
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+/** `key=value,key=value` (OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_HEADERS), values percent-encoded. */
+const keyValueList = () =>
+  z
+    .string()
+    .refine(
+      (value) =>
+        value
+          .split(',')
+          .every((pair) => pair.trim() === '' || (/^[^=]+=/.test(pair) && isPercentDecodable(pair.slice(pair.indexOf('=') + 1)))),
+      'must be comma-separated key=value pairs (values percent-encoded)',
+    )
+    .transform(parseKeyValueList);
 /** Port of the metrics listener in production when METRICS_PORT is not set (the Prometheus exporters' usual one). */
 const DEFAULT_PRODUCTION_METRICS_PORT = 9464;
 
@@ -142,6 +166,29 @@ const EnvSchema = z.object({
   /** Listener for GET /metrics (default: 9464 in production, none otherwise). */
   METRICS_PORT: port().optional(),
   METRICS_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  // --- OpenTelemetry traces (the specification's variables; off unless an exporter or endpoint is set) ----
+  OTEL_SDK_DISABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  OTEL_TRACES_EXPORTER: z
+    .enum(['otlp', 'none'], { error: 'must be otlp or none (console would interleave with the JSON log on stdout)' })
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(OTLP_PROTOCOLS, { error: 'must be http/protobuf or http/json (grpc is not supported)' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z
+    .enum(OTLP_PROTOCOLS, { error: 'must be http/protobuf or http/json (grpc is not supported)' })
+    .optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: keyValueList().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: keyValueList().optional(),
+  OTEL_EXPORTER_OTLP_TIMEOUT: positiveInt().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: positiveInt().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1, 'must not be empty').optional(),
+  OTEL_RESOURCE_ATTRIBUTES: keyValueList().optional(),
+  OTEL_TRACES_SAMPLER: z.enum(TRACE_SAMPLERS, { error: `must be one of ${TRACE_SAMPLERS.join(', ')}` }).default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0-1').max(1, 'must be 0-1').optional(),
+  OTEL_BSP_SCHEDULE_DELAY: positiveInt().default(5000),
+  OTEL_BSP_EXPORT_TIMEOUT: positiveInt().default(30_000),
+  OTEL_BSP_MAX_QUEUE_SIZE: positiveInt().default(2048),
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: positiveInt().default(512),
   /** Origins whose pages may call the gateway from a browser, comma-separated; `*` for any. */
   CORS_ORIGINS: z
     .string()
@@ -239,10 +286,40 @@ export interface Config {
   };
   /** Where GET /metrics is served: on the API port outside production, and on its own listener when `port` is set. */
   readonly metrics: { readonly onApiPort: boolean; readonly port?: number; readonly host: string };
+  /** OpenTelemetry traces (src/observability/tracing.ts). */
+  readonly tracing: TracingConfig;
   /** Browser origins allowed to call the gateway (`http://localhost:*` patterns; `*` for any). */
   readonly cors: { readonly origins: readonly string[] };
   /** `jit`: operations run compiled by graphql-jit (src/graphql/jit-executor.ts); `graphql-js`: graphql-js's execute. */
   readonly graphqlExecutor: 'jit' | 'graphql-js';
+}
+
+/** OpenTelemetry tracing, from the specification's OTEL_* variables. */
+export interface TracingConfig {
+  /** Off unless OTEL_TRACES_EXPORTER or an OTLP endpoint is set, and OTEL_SDK_DISABLED is not `true`. */
+  readonly enabled: boolean;
+  /** `none`: spans are made and propagated (trace ids in logs, traceparent to remotes) but exported nowhere. */
+  readonly exporter: 'otlp' | 'none';
+  readonly otlp: {
+    /** The full URL spans are POSTed to (`.../v1/traces`). */
+    readonly url: string;
+    readonly protocol: (typeof OTLP_PROTOCOLS)[number];
+    readonly headers: Readonly<Record<string, string>>;
+    readonly timeoutMs: number;
+  };
+  /** The `service.name` resource attribute, and any others. */
+  readonly serviceName: string;
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly sampler: TraceSampler;
+  /** The ratio of the `traceidratio` samplers. */
+  readonly samplerRatio: number;
+  /** The batch span processor's settings (OTEL_BSP_*). */
+  readonly batch: {
+    readonly scheduleDelayMs: number;
+    readonly exportTimeoutMs: number;
+    readonly maxQueueSize: number;
+    readonly maxExportBatchSize: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -334,9 +411,60 @@ export function loadConfig(
       ...(e.METRICS_PORT !== undefined || e.NODE_ENV === 'production' ? { port: e.METRICS_PORT ?? DEFAULT_PRODUCTION_METRICS_PORT } : {}),
       host: e.METRICS_HOST,
     },
+    tracing: tracingConfig(e),
     cors: { origins: e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? [] : DEVELOPMENT_CORS_ORIGINS) },
     graphqlExecutor: e.GRAPHQL_EXECUTOR,
   };
+}
+
+// The OpenTelemetry specification's defaults and precedence: a signal-specific variable wins over the
+// general one, and the general endpoint gets `/v1/traces` appended while the specific one is used as is.
+function tracingConfig(e: z.infer<typeof EnvSchema>): TracingConfig {
+  const endpoint = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const url =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined
+      ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
+      : 'http://localhost:4318/v1/traces');
+  return {
+    enabled: e.OTEL_SDK_DISABLED !== 'true' && (e.OTEL_TRACES_EXPORTER !== undefined || endpoint !== undefined),
+    exporter: e.OTEL_TRACES_EXPORTER ?? 'otlp',
+    otlp: {
+      url,
+      protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+      headers: { ...e.OTEL_EXPORTER_OTLP_HEADERS, ...e.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
+      timeoutMs: e.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? e.OTEL_EXPORTER_OTLP_TIMEOUT ?? 10_000,
+    },
+    serviceName: e.OTEL_SERVICE_NAME ?? e.OTEL_RESOURCE_ATTRIBUTES?.['service.name'] ?? 'onnx-graphql-gateway',
+    resourceAttributes: e.OTEL_RESOURCE_ATTRIBUTES ?? {},
+    sampler: e.OTEL_TRACES_SAMPLER,
+    samplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
+    batch: {
+      scheduleDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
+      exportTimeoutMs: e.OTEL_BSP_EXPORT_TIMEOUT,
+      maxQueueSize: e.OTEL_BSP_MAX_QUEUE_SIZE,
+      maxExportBatchSize: e.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+    },
+  };
+}
+
+function isPercentDecodable(value: string): boolean {
+  try {
+    decodeURIComponent(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseKeyValueList(value: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    const at = pair.indexOf('=');
+    if (at < 0) continue;
+    pairs[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return pairs;
 }
 
 function formatProblem(name: string, message: string, present: Readonly<Record<string, string | undefined>>): string {
@@ -364,6 +492,16 @@ function crossFieldProblems(present: Readonly<Record<string, string | undefined>
   }
   if (present.LOG_FORMAT === 'pretty' && present.NODE_ENV === 'production') {
     problems.push(formatProblem('LOG_FORMAT', 'must be json in production (log collectors read JSON lines)', present));
+  }
+  // A ratio without a sampler that reads it would silently sample everything.
+  if (present.OTEL_TRACES_SAMPLER_ARG !== undefined && !present.OTEL_TRACES_SAMPLER?.endsWith('traceidratio')) {
+    problems.push(
+      formatProblem(
+        'OTEL_TRACES_SAMPLER_ARG',
+        'needs OTEL_TRACES_SAMPLER=traceidratio or parentbased_traceidratio to take effect',
+        present,
+      ),
+    );
   }
   if (present.REDIS_COMMAND_TIMEOUT_MS !== undefined && present.REDIS_URL === undefined) {
     problems.push(formatProblem('REDIS_COMMAND_TIMEOUT_MS', 'needs REDIS_URL to take effect', present));

@@ -34,6 +34,8 @@ export interface BackendRun {
   readonly outputs: BatchTensors;
   /** Time the backend spent computing, as it measured it. */
   readonly computeMs: number;
+  /** When that computing began, in ms since the epoch, when the backend knows (traces show it as a step of the batch). */
+  readonly startedAt?: number;
 }
 
 export interface BackendCounters {

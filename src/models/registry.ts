@@ -9,7 +9,13 @@
 import { badInput, describeValue, echoedDetail, GatewayError, MAX_ECHOED_NAME_CHARACTERS } from '../errors/gateway-error.js';
 import { createBatchRunner } from '../runtime/batch-runner.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../runtime/tensor.js';
-import { type BatcherCounters, type BatchScheduler, type BatchStats, DynamicBatcher } from '../scheduler/dynamic-batcher.js';
+import {
+  type BatcherCounters,
+  type BatchScheduler,
+  type BatchStats,
+  type BatchTracer,
+  DynamicBatcher,
+} from '../scheduler/dynamic-batcher.js';
 import type { BackendCounters, GraphDescription, InferenceBackend } from './backend.js';
 import type { ModelManifest } from './manifest.js';
 import type { LoadFailure } from './repository.js';
@@ -89,10 +95,16 @@ export interface BatchObserver {
   onCompute?(model: { name: string; version: number }, computeMs: number, size: number): void;
 }
 
+/** Gives each model version's batcher its tracer; absent when tracing is off. */
+export interface BatchTracing {
+  batchTracer(model: { name: string; version: number }): BatchTracer;
+}
+
 export interface ModelRegistryOptions {
   /** What loads and runs the models (the local worker pool, in the gateway). */
   readonly backend: InferenceBackend;
   readonly observer?: BatchObserver;
+  readonly tracing?: BatchTracing;
 }
 
 export interface ModelCounters extends BatcherCounters {
@@ -129,7 +141,7 @@ export class ModelRegistry {
 
   /** Metadata of every model, by name. */
   list(): ModelInfo[] {
-    return [...this.models.keys()].sort().map((name) => this.info(name)!);
+    return [...this.models.keys()].sort().flatMap((name) => this.info(name) ?? []);
   }
 
   info(name: string): ModelInfo | undefined {
@@ -212,8 +224,8 @@ export class ModelRegistry {
       const serving = versions[i].serving;
       if (serving) return serving;
     }
-    const info = this.info(name)!;
-    const why = info.status === 'LOADING' ? 'it is still loading' : `no version loaded: ${info.error?.message ?? 'unknown reason'}`;
+    const info = this.info(name);
+    const why = info?.status === 'LOADING' ? 'it is still loading' : `no version loaded: ${info?.error?.message ?? 'unknown reason'}`;
     throw new GatewayError('MODEL_UNAVAILABLE', `model ${describeName(name)} is not available: ${why}`, { model: name });
   }
 
@@ -227,12 +239,12 @@ export class ModelRegistry {
     const result: Record<string, ModelCounters> = {};
     for (const model of this.models.values()) {
       for (const state of model.versions.values()) {
-        const scheduler = state.serving?.scheduler;
-        if (scheduler)
-          result[state.serving!.key] = {
-            ...scheduler.counters(),
-            queueDepth: scheduler.queueDepth,
-            inFlightBatches: scheduler.inFlightBatches,
+        const serving = state.serving;
+        if (serving)
+          result[serving.key] = {
+            ...serving.scheduler.counters(),
+            queueDepth: serving.scheduler.queueDepth,
+            inFlightBatches: serving.scheduler.inFlightBatches,
           };
       }
     }
@@ -281,13 +293,14 @@ export class ModelRegistry {
       maxConcurrentBatches: batching.maxConcurrentBatches ?? this.backend.concurrency,
       timeoutMs: batching.timeoutMs,
       validateItem: itemValidator(manifest),
-      onBatch: observer?.onBatch ? (stats) => observer.onBatch!(ref, stats) : undefined,
+      onBatch: observer?.onBatch ? (stats) => observer.onBatch?.(ref, stats) : undefined,
+      tracer: this.options.tracing?.batchTracer(ref),
       runBatch: createBatchRunner({
         executor: this.backend,
         key: backendKey,
         inputNames: manifest.inputs.map((spec) => spec.name),
         outputNames: manifest.outputs.map((spec) => spec.name),
-        onCompute: observer?.onCompute ? (ms, size) => observer.onCompute!(ref, ms, size) : undefined,
+        onCompute: observer?.onCompute ? (ms, size) => observer.onCompute?.(ref, ms, size) : undefined,
       }),
     });
     let stopped = false;

@@ -15,10 +15,12 @@ export type LogFormat = 'json' | 'pretty';
 export interface LoggerOptions {
   readonly level: string;
   readonly format: LogFormat;
+  /** Fields added to every entry (the current trace's ids, when tracing is on). */
+  readonly mixin?: () => object;
 }
 
 export async function createLogger(options: LoggerOptions): Promise<Logger> {
-  const settings = { level: options.level, base: { service: 'onnx-graphql-gateway' } };
+  const settings = { level: options.level, base: { service: 'onnx-graphql-gateway' }, ...(options.mixin ? { mixin: options.mixin } : {}) };
   if (options.format === 'json') return pino(settings);
   const { default: pretty } = await import('pino-pretty');
   // Colours when stdout is a terminal (pino-pretty's default); each entry's fields on its own line.

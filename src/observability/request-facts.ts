@@ -26,6 +26,8 @@ export class RequestFacts {
   readonly models: Record<string, number> = {};
   /** Error codes, in the order they happened. */
   readonly errorCodes: string[] = [];
+  /** The request's span, when tracing is on: its ids join the log line to the trace. */
+  trace: { readonly traceId: string; readonly spanId: string } | null = null;
 
   addModelItems(modelKey: string, items: number): void {
     this.models[modelKey] = (this.models[modelKey] ?? 0) + items;
@@ -34,7 +36,7 @@ export class RequestFacts {
   /** The log line's fields. */
   toLog(): Record<string, unknown> {
     const operations = this.operations.map((name) => (name === null ? null : truncateForLog(name)));
-    return {
+    const line: Record<string, unknown> = {
       principal: this.principal === null ? null : truncateForLog(this.principal),
       operation: operations.length <= 1 ? (operations[0] ?? null) : operations,
       fields: [...this.fields],
@@ -42,5 +44,10 @@ export class RequestFacts {
       models: this.models,
       errors: this.errorCodes.length > 0 ? this.errorCodes : undefined,
     };
+    if (this.trace) {
+      line.trace_id = this.trace.traceId;
+      line.span_id = this.trace.spanId;
+    }
+    return line;
   }
 }

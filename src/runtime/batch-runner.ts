@@ -12,8 +12,11 @@ export interface BatchExecutor {
     feeds: BatchTensors,
     fetches: readonly string[],
     signal?: AbortSignal,
-  ): Promise<{ readonly outputs: BatchTensors; readonly computeMs: number }>;
+  ): Promise<{ readonly outputs: BatchTensors; readonly computeMs: number; readonly startedAt?: number }>;
 }
+
+/** The trace step of the backend's own computing (`session.run` in a worker thread, for the local pool). */
+export const COMPUTE_STEP = 'inference.compute';
 
 export interface BatchRunnerOptions {
   readonly executor: BatchExecutor;
@@ -29,8 +32,9 @@ export function createBatchRunner(options: BatchRunnerOptions) {
   const { executor, key, inputNames, outputNames, onCompute } = options;
   return async (items: readonly ItemFeeds[], context: BatchRunContext): Promise<ItemOutputs[]> => {
     const feeds = stackItems(inputNames, items);
-    const { outputs, computeMs } = await executor.run(key, feeds, outputNames, context.signal);
+    const { outputs, computeMs, startedAt } = await executor.run(key, feeds, outputNames, context.signal);
     onCompute?.(computeMs, items.length);
+    if (context.trace && startedAt !== undefined) context.trace.recordStep(COMPUTE_STEP, startedAt, computeMs);
     return splitRows(outputs, items.length);
   };
 }

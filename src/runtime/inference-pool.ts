@@ -41,6 +41,8 @@ export interface BatchRun {
   readonly outputs: BatchTensors;
   /** Time inside `session.run`, measured in the worker. */
   readonly computeMs: number;
+  /** When `session.run` began, in ms since the epoch (the worker's clock). */
+  readonly startedAt: number;
 }
 
 export interface PoolCounters {
@@ -293,9 +295,9 @@ export class InferencePool {
   // Gives queued batches to idle workers, oldest first.
   private pump(): void {
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
       if (!slot.ready || slot.retiring || slot.current) continue;
-      const job = this.queue.shift()!;
+      const job = this.queue.shift();
+      if (!job) return;
       job.slot = slot;
       slot.current = job;
       slot.worker.postMessage({ kind: 'run', id: job.id, task: job.task } satisfies ToWorker, job.transfer);
@@ -338,5 +340,5 @@ function uniqueBuffers(arrays: readonly TypedArray[]): ArrayBuffer[] {
 }
 
 function asBatchRun(result: RunResult): BatchRun {
-  return { outputs: result.outputs, computeMs: result.computeMs };
+  return { outputs: result.outputs, computeMs: result.computeMs, startedAt: result.startedAt };
 }

@@ -19,7 +19,8 @@ import type {
 } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
-const port = parentPort!;
+if (!parentPort) throw new Error('the inference worker must run in a worker thread');
+const port = parentPort;
 const sessions = new Map<string, InferenceSession>();
 // Loads and runs under way, by key: an unload waits for them, so it never releases a session in use
 // nor misses one still being created.
@@ -124,7 +125,7 @@ async function run(task: RunTask) {
     outputs[name] = { type: tensor.type as WireTensor['type'], dims: [...tensor.dims], data };
     transfer.push(data.buffer as ArrayBuffer);
   }
-  return { result: { outputs, computeMs }, transfer };
+  return { result: { outputs, computeMs, startedAt: performance.timeOrigin + started }, transfer };
 }
 
 // Releases native sessions and lets the thread end on its own: terminating a thread while onnxruntime

@@ -45,6 +45,8 @@ export interface RunResult {
   readonly outputs: Record<string, WireTensor>;
   /** Time inside `session.run`, measured in the worker. */
   readonly computeMs: number;
+  /** When `session.run` began, in ms since the epoch (the worker's clock), for the batch's trace. */
+  readonly startedAt: number;
 }
 
 export type DescribeResult = Record<string, ModelDescription>;

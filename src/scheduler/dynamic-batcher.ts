@@ -14,6 +14,8 @@ import { GatewayError, isGatewayError } from '../errors/gateway-error.js';
 export interface BatchRunContext {
   /** Aborted when the batch exceeds `timeoutMs`; the run function should stop its work. */
   readonly signal: AbortSignal;
+  /** The batch's trace, when a tracer is set: the run function records its timed steps under it. */
+  readonly trace?: TracedBatch;
 }
 
 /** Runs one batch; must resolve with exactly one result per item, in order. */
@@ -26,6 +28,26 @@ export interface BatchStats {
   /** From dispatch to settlement. */
   readonly runMs: number;
   readonly outcome: 'ok' | 'failed' | 'timeout';
+}
+
+/**
+ * Traces batches (src/observability/batch-tracing.ts); injected, so that the scheduler knows nothing of
+ * the tracing library, and absent when tracing is off, so that batching then does no tracing work.
+ */
+export interface BatchTracer {
+  /** The caller's trace context, taken once per enqueue and kept with its items; opaque here. */
+  capture(): unknown;
+  /** A batch was dispatched: `callers` holds what `capture` returned for its items, each value once. */
+  start(batch: { readonly size: number; readonly callers: readonly unknown[]; readonly maxQueueWaitMs: number }): TracedBatch;
+}
+
+export interface TracedBatch {
+  /** Runs the batch's work inside its trace context, so that spans the run starts are its children. */
+  run<T>(work: () => Promise<T>): Promise<T>;
+  /** A timed step of the run, measured where it ran (a worker thread's clock): from `startedAt` (ms since the epoch) for `durationMs`. */
+  recordStep(name: string, startedAt: number, durationMs: number): void;
+  /** Settles the trace with the batch's outcome (called exactly once). */
+  end(outcome: BatchStats['outcome'], error?: unknown): void;
 }
 
 export interface DynamicBatcherOptions<Item, Result> {
@@ -46,6 +68,8 @@ export interface DynamicBatcherOptions<Item, Result> {
   readonly validateItem?: (item: Item, index: number) => void;
   /** Called once per settled batch, for metrics. Must not throw. */
   readonly onBatch?: (stats: BatchStats) => void;
+  /** Traces each batch, linked to the traces of the callers whose items it carries. @default none */
+  readonly tracer?: BatchTracer;
 }
 
 export interface BatcherCounters {
@@ -75,13 +99,15 @@ export interface BatchScheduler<Item, Result> {
 interface Pending<Item, Result> {
   readonly item: Item;
   readonly enqueuedAt: number;
+  /** The caller's trace context (`BatchTracer.capture`), when tracing. */
+  readonly caller: unknown;
   readonly resolve: (result: Result) => void;
   readonly reject: (error: unknown) => void;
 }
 
 export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result> {
-  private readonly options: Required<Omit<DynamicBatcherOptions<Item, Result>, 'timeoutMs' | 'validateItem' | 'onBatch'>> &
-    Pick<DynamicBatcherOptions<Item, Result>, 'timeoutMs' | 'validateItem' | 'onBatch'>;
+  private readonly options: Required<Omit<DynamicBatcherOptions<Item, Result>, 'timeoutMs' | 'validateItem' | 'onBatch' | 'tracer'>> &
+    Pick<DynamicBatcherOptions<Item, Result>, 'timeoutMs' | 'validateItem' | 'onBatch' | 'tracer'>;
   private queue: Pending<Item, Result>[] = [];
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private running = 0;
@@ -133,12 +159,14 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
     const promises: Promise<Result>[] = [];
     const admitted: Pending<Item, Result>[] = [];
     const refusal = this.admissionError(items.length);
+    // Once per call, not per item: one request's items share its trace context.
+    const caller = this.options.tracer?.capture();
     items.forEach((item, index) => {
       promises.push(
         new Promise<Result>((resolve, reject) => {
           const error = refusal ?? this.validationError(item, index);
           if (error) reject(error);
-          else admitted.push({ item, enqueuedAt: now, resolve, reject });
+          else admitted.push({ item, enqueuedAt: now, caller, resolve, reject });
         }),
       );
     });
@@ -233,9 +261,10 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
     if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
 
     const controller = new AbortController();
+    const trace = this.options.tracer ? this.startTrace(this.options.tracer, batch, dispatchedAt) : undefined;
     let settled = false;
     let timeout: NodeJS.Timeout | undefined;
-    const finish = (outcome: BatchStats['outcome'], settle: () => void) => {
+    const finish = (outcome: BatchStats['outcome'], settle: () => void, error?: unknown) => {
       if (settled) return;
       settled = true;
       if (timeout) clearTimeout(timeout);
@@ -244,6 +273,7 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
       if (outcome === 'failed') this.stats.failedRuns += 1;
       if (outcome === 'timeout') this.stats.timedOutRuns += 1;
       settle();
+      trace?.end(outcome, error);
       this.report(batch, dispatchedAt, outcome);
       this.schedule(true);
     };
@@ -258,14 +288,17 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
             timeoutMs,
           },
         );
-        finish('timeout', () => failBatch(batch, error));
+        finish('timeout', () => failBatch(batch, error), error);
         controller.abort(error);
       }, timeoutMs);
     }
 
     const items = batch.map((pending) => pending.item);
+    const run = trace
+      ? () => trace.run(() => this.options.runBatch(items, { signal: controller.signal, trace }))
+      : () => this.options.runBatch(items, { signal: controller.signal });
     Promise.resolve()
-      .then(() => this.options.runBatch(items, { signal: controller.signal }))
+      .then(run)
       .then(
         (results) => {
           if (!Array.isArray(results) || results.length !== batch.length) {
@@ -274,15 +307,29 @@ export class DynamicBatcher<Item, Result> implements BatchScheduler<Item, Result
               'INFERENCE_FAILED',
               `${this.options.name}: runBatch must return ${batch.length} results, but got ${got}`,
             );
-            finish('failed', () => failBatch(batch, error));
+            finish('failed', () => failBatch(batch, error), error);
             return;
           }
           finish('ok', () => {
             for (const [index, pending] of batch.entries()) pending.resolve(results[index]);
           });
         },
-        (error: unknown) => finish('failed', () => failBatch(batch, asInferenceError(this.options.name, error))),
+        (error: unknown) => {
+          const failure = asInferenceError(this.options.name, error);
+          finish('failed', () => failBatch(batch, failure), failure);
+        },
       );
+  }
+
+  // Starts the batch's trace from its callers' distinct contexts (a request's items share one).
+  private startTrace(tracer: BatchTracer, batch: readonly Pending<Item, Result>[], dispatchedAt: number): TracedBatch | undefined {
+    const callers = new Set<unknown>();
+    for (const pending of batch) if (pending.caller !== undefined) callers.add(pending.caller);
+    try {
+      return tracer.start({ size: batch.length, callers: [...callers], maxQueueWaitMs: dispatchedAt - batch[0].enqueuedAt });
+    } catch {
+      return undefined; // tracing is best effort: a batch runs whatever its trace does
+    }
   }
 
   // Tells the observer how the batch went; an observer's error must not break scheduling.

@@ -22,6 +22,7 @@ import { createJitGateway } from '../graphql/jit-executor.js';
 import { KnownOperationTypesRule } from '../graphql/known-operation-types.js';
 import { RequestLoaders, usePerOperationLoaders } from '../graphql/loaders.js';
 import { loadPersistedDocuments, usePersistedDocuments } from '../graphql/persisted-documents.js';
+import { traceRootFields, useTracing } from '../graphql/plugins/use-tracing.js';
 import { DEFAULT_QUERY_LIMITS, useQueryLimits } from '../graphql/query-limits.js';
 import { rootFieldTable } from '../graphql/root-fields.js';
 import { buildGatewaySchema } from '../graphql/schema.js';
@@ -29,9 +30,11 @@ import { createMemoryItemLimiter, type ItemRateLimiter } from '../limits/rate-li
 import { createRedisItemLimiter } from '../limits/redis-item-limiter.js';
 import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
+import { createBatchTracing } from '../observability/batch-tracing.js';
 import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
 import { createLogger } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
+import { logTracingProblems, startTracing, type Tracing, traceLogFields } from '../observability/tracing.js';
 import { InferencePool } from '../runtime/inference-pool.js';
 import { PreprocessPool } from '../runtime/preprocess-pool.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
@@ -54,6 +57,7 @@ import { registerInferenceProtocol } from './inference-protocol/routes.js';
 import { listenForMetrics, type MetricsListener, registerMetricsRoute } from './metrics.routes.js';
 import { authenticateFromHeaders } from './request-authentication.js';
 import { registerRequestLogging } from './request-logging.js';
+import { registerRequestTracing } from './request-tracing.js';
 import { registerTokenLimit } from './token-limit.js';
 
 export interface Gateway {
@@ -88,18 +92,27 @@ export interface GatewayDependencies {
    * (src/graphql/root-fields.ts); start-up is refused when one lacks it.
    */
   readonly extendSchema?: (schema: GraphQLSchema) => GraphQLSchema;
+  /** Tracing already started (tests export to memory), used instead of starting it from `config.tracing`; its owner shuts it down. */
+  readonly tracing?: Tracing;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function createGateway(config: Config, dependencies: GatewayDependencies = {}): Promise<Gateway> {
-  const logger = dependencies.logger ?? (await createLogger({ level: config.logLevel, format: config.logFormat }));
+  // Off unless configured: then no tracing module is loaded and no hook below is installed.
+  const ownTracing = dependencies.tracing ? undefined : await startTracing(config.tracing);
+  const tracing = dependencies.tracing ?? ownTracing;
+  const logger =
+    dependencies.logger ??
+    (await createLogger({ level: config.logLevel, format: config.logFormat, ...(tracing ? { mixin: traceLogFields } : {}) }));
+  if (ownTracing) logTracingProblems(logger);
   // First: in production without credentials configured, refuse to start at all.
   const authenticator = createAuthenticator(config.auth, { logger });
   const metrics = new GatewayMetrics();
   const registry = new ModelRegistry({
     backend: new InferencePool({ workers: config.inference.workers, intraOpThreads: config.inference.intraOpThreads }),
     observer: metrics.batchObserver,
+    tracing: tracing ? createBatchTracing(tracing.tracer) : undefined,
   });
   // The schema's Genre enum comes from the recommender's catalog as it is now; later catalogs must fit it.
   const genres = readCatalogGenres(config.modelsDir, config.models.recommender);
@@ -135,6 +148,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     },
   );
   const schema = config.auth.authorization ? applyPermissions(resolverSchema, { registry }) : resolverSchema;
+  if (tracing) traceRootFields(schema, tracing.tracer);
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -160,6 +174,8 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     void reply.header('x-request-id', request.id);
   });
   const traffic = registerRequestLogging(app, { metrics });
+  // After the request's facts exist, before any route: it wraps the traced routes' handlers.
+  if (tracing) registerRequestTracing(app, tracing);
   registerHttpErrorHandling(app, { bodyLimit: config.limits.maxBodyBytes, metrics });
   registerTokenLimit(app, { maxTokens: DEFAULT_QUERY_LIMITS.maxTokens, path: '/graphql' });
   const queryLimits = useQueryLimits({ ...DEFAULT_QUERY_LIMITS, blockFieldSuggestions: config.isProduction });
@@ -209,6 +225,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
       // every response, to compute Cache-Control hints the gateway never uses (answers are no-store).
       ApolloServerPluginCacheControlDisabled(),
       useGraphQLObservability({ metrics }),
+      ...(tracing ? [useTracing(tracing.tracer)] : []),
       usePersistedDocuments({ mode: persisted.mode, documents: persistedDocuments }),
       useIntrospectionPolicy({ mode: config.auth.introspection }),
       ...queryLimits.plugins,
@@ -342,6 +359,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
         await sharedBudgets?.close();
         await authenticator.close();
         await metricsListener?.close();
+        await ownTracing?.shutdown(); // exports the spans still buffered
         logger.info({ requestsReceived: traffic.received, requestsAnswered: traffic.answered }, 'shutdown complete');
       })();
       return closing;

@@ -24,7 +24,7 @@ describe('the Node.js runtime', () => {
   });
 
   it('says the same supported versions in engines, .nvmrc and the Dockerfile', () => {
-    expect(readJson('package.json').engines.node).toBe('>=22.12');
+    expect(readJson('package.json').engines.node).toBe('>=22.15');
     expect(readFileSync(join(root, '.nvmrc'), 'utf8').trim()).toBe('24');
     const froms = [...readFileSync(join(root, 'Dockerfile'), 'utf8').matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
     expect(froms).toEqual(['node:24-bookworm-slim', 'node:24-bookworm-slim']);

@@ -4,6 +4,7 @@
 
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config/config.js';
+import type { Tracing } from '../../src/observability/tracing.js';
 import { createGateway, type Gateway, type GatewayDependencies } from '../../src/server/gateway.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -30,7 +31,7 @@ export const DEMO_KEY: Readonly<Record<string, string>> = { 'x-api-key': 'dev-ke
 
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { loadModels?: boolean; logger?: Logger; extendSchema?: GatewayDependencies['extendSchema'] } = {},
+  options: { loadModels?: boolean; logger?: Logger; extendSchema?: GatewayDependencies['extendSchema']; tracing?: Tracing } = {},
 ): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -45,7 +46,7 @@ export async function startTestServer(
     ...(env.NODE_ENV === 'production' ? { METRICS_PORT: '0' } : {}),
     ...env,
   });
-  const gateway = await createGateway(config, { logger: options.logger, extendSchema: options.extendSchema });
+  const gateway = await createGateway(config, { logger: options.logger, extendSchema: options.extendSchema, tracing: options.tracing });
   const url = await gateway.listen();
   if (options.loadModels ?? true) await gateway.loadModels();
   const origin = new URL(url).origin;
