@@ -4,9 +4,9 @@
  * authorized and charged as that spec says, over HTTP, like the fields the task definitions declare.
  */
 import {
+  assertInputType,
   type GraphQLFieldConfig,
   GraphQLFloat,
-  type GraphQLInputType,
   GraphQLList,
   GraphQLNonNull,
   GraphQLObjectType,
@@ -42,7 +42,7 @@ describe('a root field added at schema-build time with its spec', () => {
     const predictIris = (schema: GraphQLSchema): GraphQLFieldConfig<unknown, unknown> => ({
       type: new GraphQLList(new GraphQLNonNull(GraphQLFloat)),
       args: {
-        instances: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(schema.getType('InstanceInput') as GraphQLInputType))) },
+        instances: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(assertInputType(schema.getType('InstanceInput'))))) },
       },
       // Answers how many instances it got: this test is about who may call it and what it costs.
       resolve: (_root, args: { instances: unknown[] }) => args.instances.map(() => 1),
