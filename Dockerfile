@@ -4,9 +4,11 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # patches/: graphql-shield's fix for Node 23+, applied by patch-package on install.
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 COPY patches ./patches
-RUN npm ci --no-audit --no-fund
+# onnxruntime-node's install script would download CUDA binaries: package.json's allowScripts denies it
+# (npm 11.16+); the variable tells the script itself to skip, for an image whose npm is older.
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # The demo page (web/demo, built by Vite) uses the typed client and its generated code (client/).
@@ -20,9 +22,9 @@ ENV NODE_ENV=production \
     PORT=4000 \
     MODELS_DIR=/app/models
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 COPY patches ./patches
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The bundled models are baked in; mount a volume over /app/models to serve your own.
 COPY models ./models

@@ -1,8 +1,10 @@
 /**
  * The README's curl examples, run against a real server: each `curl ... -d '<body>'` followed by a
- * `# <answer>` line must get exactly that answer, so the documentation shows real values.
+ * `# <answer>` line must get exactly that answer, so the documentation shows real values. And every
+ * ```graphql block must be a valid document for the schema (enum values, input shapes, variables).
  */
 import { readFileSync } from 'node:fs';
+import { buildSchema, parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/gateway-server.js';
 
@@ -37,5 +39,18 @@ describe('README curl examples', () => {
     const expected = withoutReset(JSON.parse(answer));
     expect(actual.body).toEqual(expected.body);
     if (expected.reset !== undefined) expect(actual.reset).toEqual(expect.any(Number));
+  });
+});
+
+describe('README GraphQL examples', () => {
+  const schema = buildSchema(readFileSync(new URL('../schema/schema.graphql', import.meta.url), 'utf8'));
+  const documents = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]);
+
+  it('exist', () => {
+    expect(documents.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(documents)('are valid for the schema: %s', (document) => {
+    expect(validate(schema, parse(document)).map((error) => error.message)).toEqual([]);
   });
 });

@@ -52,7 +52,7 @@ export function restPredict(instances: number): string {
 /** One item of the heavy model: a tensor of `inputs` values. */
 export function heavyPredict(model: string, inputs: number): string {
   const tensor = Array.from({ length: inputs }, (_, i) => Math.round(Math.sin(i + 1) * 1000) / 1000);
-  return body(PREDICT_VALUE, { model, instances: [{ tensor, shape: [inputs] }] });
+  return body(PREDICT_VALUE, { model, instances: [{ tensor: { values: tensor, shape: [inputs] } }] });
 }
 
 const TEXT = 'I loved this movie, but the ending was not good at all';

@@ -142,7 +142,7 @@ export const ReviewSentimentDocument = graphql(`
 
 /** Searches the movie catalog by title and/or genre. */
 export const SearchMoviesDocument = graphql(`
-  query SearchMovies($search: String, $genre: String, $limit: Int = 12) {
+  query SearchMovies($search: String, $genre: Genre, $limit: Int = 12) {
     movies(search: $search, genre: $genre, limit: $limit) {
       id
       title
@@ -157,7 +157,7 @@ export const SearchMoviesDocument = graphql(`
  * both fields are one recommender run.
  */
 export const RecommendationsDocument = graphql(`
-  query Recommendations($history: [MovieRatingInput!]!, $limit: Int = 10, $genres: [String!], $withGenre: Boolean!) {
+  query Recommendations($history: [MovieRatingInput!]!, $limit: Int = 10, $genres: [Genre!], $withGenre: Boolean!) {
     forYou: recommendMovies(history: $history, limit: $limit) {
       score
       movie {

@@ -55,6 +55,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PREPROCESS_WORKERS: '0' })).toThrow('PREPROCESS_WORKERS: must be positive, but got "0"');
   });
 
+  it('logs readable lines in development on a terminal, JSON elsewhere and always in production', () => {
+    expect(loadConfig({}, { stdoutIsTTY: true }).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'test' }, { stdoutIsTTY: true }).logFormat).toBe('pretty');
+    expect(loadConfig({}, { stdoutIsTTY: false }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'json' }, { stdoutIsTTY: true }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }, { stdoutIsTTY: false }).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS_FILE: 'k.json' }, { stdoutIsTTY: true }).logFormat).toBe('json');
+    expect(() => loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty', API_KEYS_FILE: 'k.json' })).toThrow(
+      'LOG_FORMAT: must be json in production (log collectors read JSON lines), but got "pretty"',
+    );
+    expect(() => loadConfig({ LOG_FORMAT: 'text' })).toThrow('LOG_FORMAT: must be json or pretty, but got "text"');
+  });
+
   it('keeps item budgets in memory unless REDIS_URL names a shared Redis, whose password never appears in an error', () => {
     expect(loadConfig({}).rateLimitStore).toEqual({ kind: 'memory' });
     expect(loadConfig({ REDIS_URL: 'redis://:pw@redis:6379/2' }).rateLimitStore).toEqual({

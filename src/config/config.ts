@@ -69,6 +69,8 @@ const EnvSchema = z.object({
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   MODELS_DIR: z.string().min(1, 'must not be empty').default('./models'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /** Unset: pretty in development and test on a terminal, else JSON; pretty is refused in production. */
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   /** Inference worker threads (default: CPU count - 1, at least 1). */
   INFERENCE_WORKERS: positiveInt().optional(),
   /** Operator threads per ONNX session. */
@@ -242,6 +244,8 @@ export interface Config {
   readonly host: string;
   readonly modelsDir: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** `json`: pino's JSON lines; `pretty`: one readable line per entry (pino-pretty, development only). */
+  readonly logFormat: 'json' | 'pretty';
   readonly inference: { readonly workers?: number; readonly intraOpThreads: number };
   /** Threads that tokenize texts off the main thread, and how much lower their priority is. */
   readonly preprocess: { readonly workers: number; readonly niceIncrement: number };
@@ -330,8 +334,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads the configuration from `env` (default: `process.env`); throws ConfigError listing every bad value. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+/**
+ * Reads the configuration from `env` (default: `process.env`); throws ConfigError listing every bad value.
+ * `stdoutIsTTY` picks the default log format outside production (pretty on a terminal, else JSON).
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  { stdoutIsTTY = process.stdout.isTTY === true }: { stdoutIsTTY?: boolean } = {},
+): Config {
   // Empty strings mean "unset", as in most shells' `VAR= command`.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = EnvSchema.safeParse(present);
@@ -349,6 +359,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     host: e.HOST,
     modelsDir: resolve(e.MODELS_DIR),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV !== 'production' && stdoutIsTTY ? 'pretty' : 'json'),
     inference: { workers: e.INFERENCE_WORKERS, intraOpThreads: e.INFERENCE_THREADS },
     preprocess: { workers: e.PREPROCESS_WORKERS, niceIncrement: e.PREPROCESS_NICE },
     limits: {
@@ -484,6 +495,9 @@ function crossFieldProblems(present: Readonly<Record<string, string | undefined>
   }
   if (!readsManifest && present.PERSISTED_DOCUMENTS_FILE !== undefined) {
     problems.push(formatProblem('PERSISTED_DOCUMENTS_FILE', 'needs PERSISTED_DOCUMENTS=allow or only to take effect', present));
+  }
+  if (present.LOG_FORMAT === 'pretty' && present.NODE_ENV === 'production') {
+    problems.push(formatProblem('LOG_FORMAT', 'must be json in production (log collectors read JSON lines)', present));
   }
   // A ratio without a sampler that reads it would silently sample everything.
   if (present.OTEL_TRACES_SAMPLER_ARG !== undefined && !present.OTEL_TRACES_SAMPLER?.endsWith('traceidratio')) {

@@ -180,7 +180,9 @@ export function useItemBudget(options: ItemBudgetOptions): ApolloServerPlugin<Bu
           try {
             if (spending) {
               const failed = new Set((result?.errors ?? []).map((error) => error.path?.[0]));
-              charged = executed ? chargeFor(spending, failed, loaders) : 0;
+              // No data at all: the variables were refused (bad types, a OneOf input breaking its rule) before any field ran.
+              const ranFields = executed && result !== null && result.data !== undefined;
+              charged = ranFields ? chargeFor(spending, failed, loaders) : 0;
               if (charged < spending.total)
                 observe(await options.limiter.refund(spending.key, spending.total - charged, spending.itemsPerMinute));
             } else if (budgeted && !reading) {

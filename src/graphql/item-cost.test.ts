@@ -116,7 +116,7 @@ describe('costFields: what execution will run', () => {
 
   it('reports each model field with its model, items and characters', () => {
     const document = parse(`query ($t: [String!]!, $m: String = "digits") {
-      x: predict(model: $m, instances: [{ tensor: [] }]) { label }
+      x: predict(model: $m, instances: [{ tensor: { values: [] } }]) { label }
       y: classifySentiments(texts: $t) { label }
       z: recommendMovies(history: []) { score }
     }`);

@@ -9,7 +9,8 @@
  * - a document is compiled the second time it is seen (Apollo's document cache hands back the same
  *   DocumentNode for the same text), so a one-off document never pays for compiling;
  * - whatever graphql-jit cannot compile, and any request whose variables it refuses, runs on graphql-js,
- *   whose messages for bad variables are the reference (and only the error path pays twice);
+ *   whose messages for bad variables are the reference (and only the error path pays twice); so do
+ *   variables that break a OneOf input object, which graphql-jit's coercion does not check;
  * - field errors are rebuilt as graphql-js `GraphQLError`s with the same message, path, locations and
  *   original error, so Apollo's error formatting and our codes see what graphql-js would have given.
  * test/api/jit-executor.test.ts runs the same requests through both executors and compares the answers.
@@ -19,15 +20,19 @@
  * request executes on the schema it was validated against.
  */
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
-import { type DocumentNode, execute, GraphQLError, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, execute, GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { SchemaSource } from './live-schema.js';
+import { type OneOfVariablesCheck, oneOfVariablesCheck } from './one-of.js';
 
 type GatewayInterface = NonNullable<ApolloServerOptionsWithGateway<BaseContext>['gateway']>;
 type SchemaListener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 
+/** An operation compiled, with the check of its OneOf variables when it has any. */
+type CompiledOperation = { query: CompiledQuery; oneOf: OneOfVariablesCheck | null };
+
 /** What is known of one document: seen once, or compiled per operation name (null: run on graphql-js). */
-type DocumentEntry = { seen: true; compiled?: Map<string, CompiledQuery | null> };
+type DocumentEntry = { seen: true; compiled?: Map<string, CompiledOperation | null> };
 
 export interface SchemaGatewayOptions {
   /** `jit`: compiled by graphql-jit from a document's second run; `graphql-js`: graphql-js's execute. @default 'jit' */
@@ -53,7 +58,7 @@ export function createSchemaGateway(source: SchemaSource, options: SchemaGateway
   let unsubscribe: (() => void) | null = null;
 
   // The compiled form of the operation, or null when graphql-js must run it (first sighting, or not compilable).
-  function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
+  function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledOperation | null {
     let documents = compiledBySchema.get(schema);
     if (!documents) {
       documents = new WeakMap();
@@ -100,8 +105,9 @@ export function createSchemaGateway(source: SchemaSource, options: SchemaGateway
           const reference = () =>
             execute({ schema, document, contextValue: context, variableValues: request.variables, operationName: request.operationName });
           const compiled = jit ? compiledFor(schema, document, request.operationName) : null;
-          if (!compiled) return reference();
-          const result = await compiled.query(undefined, context, request.variables ?? {});
+          const variables = request.variables ?? {};
+          if (!compiled || (compiled.oneOf && !compiled.oneOf(variables))) return reference();
+          const result = await compiled.query.query(undefined, context, variables);
           // No data at all: the variables were refused before execution; graphql-js words that.
           if (!('data' in result)) return reference();
           return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
@@ -117,10 +123,12 @@ export function createSchemaGateway(source: SchemaSource, options: SchemaGateway
 }
 
 // The compiled operation, or null for graphql-jit's refusals (errors returned or thrown): graphql-js runs those.
-function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
+function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledOperation | null {
   try {
     const result = compileQuery(schema, document, operationName);
-    return isCompiledQuery(result) ? result : null;
+    const operation = getOperationAST(document, operationName);
+    if (!isCompiledQuery(result) || !operation) return null;
+    return { query: result, oneOf: oneOfVariablesCheck(schema, operation) };
   } catch {
     return null;
   }

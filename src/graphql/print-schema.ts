@@ -2,7 +2,8 @@
  * The schema as SDL, for `schema/schema.graphql` (clients' code generation reads that file).
  * Built from real services over a registry and a preprocessing pool that are never started: building
  * touches no model and starts no thread. The per-model fields are those of the bundled models, from
- * their manifests (the served schema has the fields of whatever models the repository holds).
+ * their manifests (the served schema has the fields of whatever models the repository holds); the
+ * Genre enum is the bundled recommender catalog's.
  */
 import { fileURLToPath } from 'node:url';
 import { type GraphQLSchema, printSchema } from 'graphql';
@@ -13,6 +14,7 @@ import { InferencePool } from '../runtime/inference-pool.js';
 import { PreprocessPool } from '../runtime/preprocess-pool.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
 import { RecommendService } from '../tasks/recommend/recommend-service.js';
+import { readCatalogGenres } from '../tasks/recommend/served-genres.js';
 import { MODEL_TASKS, parseManifest } from '../tasks/registry.js';
 import { SentimentService } from '../tasks/sentiment/sentiment-service.js';
 import { withTypedModelFields } from './live-schema.js';
@@ -39,7 +41,10 @@ export async function buildBundledSchema(): Promise<GraphQLSchema> {
       sentiment: new SentimentService(registry, 'sentiment', new PreprocessPool({ handlers: {} })),
       recommend: new RecommendService(registry, 'movie-recommender'),
     },
-    { fields: rootFieldTable({ configuredModels: { sentiment: 'sentiment', recommend: 'movie-recommender' } }) },
+    {
+      fields: rootFieldTable({ configuredModels: { sentiment: 'sentiment', recommend: 'movie-recommender' } }),
+      genres: readCatalogGenres(BUNDLED_MODELS, 'movie-recommender'),
+    },
   );
   return withTypedModelFields(base, scanRepository(BUNDLED_MODELS, parseManifest), predict).schema;
 }

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
-import { buildSchema, type ContainerType } from 'type-graphql';
+import { buildSchemaSync, type ContainerType } from 'type-graphql';
 import type { ModelLifecycle } from '../models/lifecycle.js';
 import type { ModelRegistry } from '../models/registry.js';
 import type { TaskKind } from '../tasks/definition.js';
@@ -15,7 +15,9 @@ import type { RecommendService } from '../tasks/recommend/recommend-service.js';
 import type { SentimentService } from '../tasks/sentiment/sentiment-service.js';
 import { ModelControlResolver } from './models/model-control.mutation.js';
 import { ModelsResolver } from './models/models.resolver.js';
+import { withGenreEnum } from './movies/genre.enum.js';
 import { MoviesResolver } from './movies/movies.resolver.js';
+import { applyOneOf } from './one-of.js';
 import { PredictionResolver, resolvePredictWithPlainArguments } from './prediction/prediction.resolver.js';
 import { checkRootFields, declareRootFields, type RootFieldTable } from './root-fields.js';
 import { SentimentResolver } from './sentiment/sentiment.resolver.js';
@@ -39,6 +41,8 @@ export interface SchemaOptions {
    * must carry its spec in `extensions.rootField`, or the schema is refused.
    */
   readonly extend?: (schema: GraphQLSchema) => GraphQLSchema;
+  /** The recommender catalog's genres, for the Genre enum; without them genres are plain strings. */
+  readonly genres?: readonly string[];
 }
 
 /** Each task kind's resolver class, built with its service: the one graphql-side list of kinds. */
@@ -48,7 +52,7 @@ const TASK_RESOLVERS: Readonly<Record<TaskKind, { type: ResolverClass; create: (
   recommend: { type: MoviesResolver, create: (services) => new MoviesResolver(services.recommend) },
 };
 
-export async function buildGatewaySchema(services: SchemaServices, { fields, extend }: SchemaOptions): Promise<GraphQLSchema> {
+export async function buildGatewaySchema(services: SchemaServices, { fields, extend, genres }: SchemaOptions): Promise<GraphQLSchema> {
   const resolvers = new Map<ResolverClass, object>([
     ...Object.values(TASK_RESOLVERS).map(({ type, create }) => [type, create(services)] as const),
     [ModelsResolver, new ModelsResolver(services.registry)],
@@ -61,11 +65,14 @@ export async function buildGatewaySchema(services: SchemaServices, { fields, ext
       return resolver;
     },
   };
-  const built = await buildSchema({
-    resolvers: nonEmpty([...resolvers.keys()]),
-    container,
-    validate: false,
-  });
+  const built = withGenreEnum(genres, () =>
+    buildSchemaSync({
+      resolvers: nonEmpty([...resolvers.keys()]),
+      container,
+      validate: false,
+    }),
+  );
+  applyOneOf(built);
   // type-graphql gives the root types no description; the IDE's documentation starts from them.
   describeRootType(
     built.getQueryType(),

@@ -39,6 +39,7 @@ const TensorSpec = z.strictObject({
 export type TensorSpec = z.infer<typeof TensorSpec>;
 
 export const OUTPUT_KINDS = ['logits', 'probabilities', 'values', 'indices', 'scores'] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 const OutputSpec = z.strictObject({
   /** The ONNX graph output's name, exactly. */

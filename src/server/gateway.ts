@@ -9,7 +9,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createAuthenticator, DEV_KEY } from '../auth/authenticator.js';
 import { applyPermissions } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
@@ -34,12 +34,14 @@ import { ModelLifecycle } from '../models/lifecycle.js';
 import { ModelRegistry } from '../models/registry.js';
 import { createBatchTracing } from '../observability/batch-tracing.js';
 import { useGraphQLObservability } from '../observability/graphql-observability.plugin.js';
+import { createLogger } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { logTracingProblems, startTracing, type Tracing, traceLogFields } from '../observability/tracing.js';
 import { InferencePool } from '../runtime/inference-pool.js';
 import { PreprocessPool } from '../runtime/preprocess-pool.js';
 import { PredictService } from '../tasks/predict/predict-service.js';
 import { RecommendService } from '../tasks/recommend/recommend-service.js';
+import { keepingGenres, readCatalogGenres } from '../tasks/recommend/served-genres.js';
 import { MODEL_TASKS } from '../tasks/registry.js';
 import { SentimentService } from '../tasks/sentiment/sentiment-service.js';
 import { TEXT_ENCODING_MODULE } from '../tasks/sentiment/text-encoding.handler.js';
@@ -104,7 +106,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
   const tracing = dependencies.tracing ?? ownTracing;
   const logger =
     dependencies.logger ??
-    pino({ level: config.logLevel, base: { service: 'onnx-graphql-gateway' }, ...(tracing ? { mixin: traceLogFields } : {}) });
+    (await createLogger({ level: config.logLevel, format: config.logFormat, ...(tracing ? { mixin: traceLogFields } : {}) }));
   if (ownTracing) logTracingProblems(logger);
   // First: in production without credentials configured, refuse to start at all.
   const authenticator = createAuthenticator(config.auth, { logger });
@@ -117,10 +119,12 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     observer: metrics.batchObserver,
     tracing: tracing ? createBatchTracing(tracing.tracer) : undefined,
   });
+  // The schema's Genre enum comes from the recommender's catalog as it is now; later catalogs must fit it.
+  const genres = readCatalogGenres(config.modelsDir, config.models.recommender);
   const lifecycle = new ModelLifecycle({
     root: config.modelsDir,
     registry,
-    tasks: MODEL_TASKS,
+    tasks: genres ? keepingGenres(MODEL_TASKS, config.models.recommender, genres) : MODEL_TASKS,
     control: config.models.control,
     pollSeconds: config.models.pollSeconds,
     logger,
@@ -146,6 +150,7 @@ export async function createGateway(config: Config, dependencies: GatewayDepende
     {
       fields: rootFieldTable({ configuredModels: { sentiment: config.models.sentiment, recommend: config.models.recommender } }),
       extend: dependencies.extendSchema,
+      genres,
     },
   );
   // The schema follows the models: one typed field per model (predictIris) with its spec, rebuilt and

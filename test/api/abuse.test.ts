@@ -82,7 +82,7 @@ const CORPUS: Abuse[] = [
   },
   {
     name: 'a string where a number is expected',
-    body: json({ query: '{ predict(model: "digits", instances: [{ tensor: ["one"] }]) { label } }' }),
+    body: json({ query: '{ predict(model: "digits", instances: [{ tensor: { values: ["one"] } }]) { label } }' }),
     status: 400,
     code: 'GRAPHQL_VALIDATION_FAILED',
   },
@@ -300,7 +300,7 @@ describe('a corpus of hostile requests in production (issue 14: items 3, 5, 9, 1
     ['a 1 MB operationName', () => ({ query: '{ __typename }', operationName: huge }), app, 400, 'OPERATION_RESOLUTION_FAILURE'],
     [
       'a restricted model asked for by a predict key',
-      () => ({ query: '{ predict(model: "digits", instances: [{ tensor: [0] }]) { label } }' }),
+      () => ({ query: '{ predict(model: "digits", instances: [{ tensor: { values: [0] } }]) { label } }' }),
       app,
       200,
       'MODEL_NOT_FOUND',

@@ -18,7 +18,7 @@ const PIXELS = `[${Array(784).fill(0).join(',')}]`;
 /** One query per root field; each asks for one leaf so the cell is that field's verdict alone. */
 const FIELDS = {
   'predict(iris)': `{ predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }`,
-  'predict(digits)': `{ predict(model: "digits", instances: [{ tensor: ${PIXELS} }]) { label } }`,
+  'predict(digits)': `{ predict(model: "digits", instances: [{ tensor: { values: ${PIXELS} } }]) { label } }`,
   recommendMovies: `{ recommendMovies(history: [{ movieId: "m0001", rating: 5 }], limit: 2) { score } }`,
   movies: `{ movies(limit: 1) { id } }`,
   classifySentiment: `{ classifySentiment(text: "great") { label } }`,
@@ -162,7 +162,7 @@ describe('authentication and authorization matrix over real HTTP', () => {
   it('answers the allowed aliases and FORBIDDEN at the forbidden path in one query', async () => {
     const response = await server.gql<{ iris: unknown[] | null; digits: unknown[] | null; mood: { label: string } | null }>(
       `{ iris: predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label }
-         digits: predict(model: "digits", instances: [{ tensor: ${PIXELS} }]) { label }
+         digits: predict(model: "digits", instances: [{ tensor: { values: ${PIXELS} } }]) { label }
          mood: classifySentiment(text: "great") { label } }`,
       undefined,
       { 'x-api-key': keys['predict-iris'] },

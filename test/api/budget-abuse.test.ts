@@ -314,7 +314,7 @@ describe('item budgets over HTTP against a production server', () => {
     it('a restricted model the key may not call costs nothing either (the model access policy decides)', async () => {
       const pixels = Array(784).fill(0);
       const response = await server.gql(
-        `query ($p: [Float!]!) { predict(model: "digits", instances: [{ tensor: $p, shape: [1, 28, 28] }, { tensor: $p, shape: [1, 28, 28] }]) { label } }`,
+        `query ($p: [Float!]!) { predict(model: "digits", instances: [{ tensor: { values: $p, shape: [1, 28, 28] } }, { tensor: { values: $p, shape: [1, 28, 28] } }]) { label } }`,
         { p: pixels },
         as('visible'),
       );

@@ -140,7 +140,7 @@ describe('error messages never echo a huge input whole (production)', () => {
       'OPERATION_RESOLUTION_FAILURE',
     ],
     ['a 1 MB field name', () => ({ query: `{ ${huge} }` }), 'app', 'GRAPHQL_VALIDATION_FAILED'],
-    ['a 1 MB genre', () => ({ query: 'query ($g: String) { movies(genre: $g) { id } }', variables: { g: huge } }), 'app', 'BAD_USER_INPUT'],
+    ['a 1 MB genre', () => ({ query: 'query ($g: Genre) { movies(genre: $g) { id } }', variables: { g: huge } }), 'app', 'BAD_USER_INPUT'],
   ])('%s', async (_name, body, key, code, message) => {
     const answer = await post(body(), key);
     expect(answer.body.errors![0].extensions!.code).toBe(code);
@@ -318,7 +318,12 @@ describe("the README error table's statuses are what a real server answers (prod
       how: 'a feature that is not a number',
       provoke: () => predict('iris', '[{ features: { sepalLength: "abc", sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }]'),
     },
-    { code: 'MODEL_NOT_FOUND', form: 'field error', how: 'an unknown model', provoke: () => predict('tulip', `[{ tensor: [1, 2] }]`) },
+    {
+      code: 'MODEL_NOT_FOUND',
+      form: 'field error',
+      how: 'an unknown model',
+      provoke: () => predict('tulip', `[{ tensor: { values: [1, 2] } }]`),
+    },
     {
       code: 'MODEL_VERSION_NOT_FOUND',
       form: 'field error',
@@ -332,7 +337,7 @@ describe("the README error table's statuses are what a real server answers (prod
       code: 'MODEL_UNAVAILABLE',
       form: 'field error',
       how: 'a model that failed to load',
-      provoke: () => predict('broken', '[{ tensor: [1, 2] }]'),
+      provoke: () => predict('broken', '[{ tensor: { values: [1, 2] } }]'),
     },
     {
       code: 'MODEL_CONTROL_DISABLED',
@@ -344,27 +349,34 @@ describe("the README error table's statuses are what a real server answers (prod
       code: 'OVERLOADED',
       form: 'field error',
       how: 'two items for a queue of one',
-      provoke: () => predict('tiny-queue', '[{ tensor: [1, 2] }, { tensor: [3, 4] }]'),
+      provoke: () => predict('tiny-queue', '[{ tensor: { values: [1, 2] } }, { tensor: { values: [3, 4] } }]'),
     },
-    { code: 'INFERENCE_FAILED', form: 'field error', how: 'a run that fails', provoke: () => predict('failing', '[{ tensor: [1, 2] }]') },
+    {
+      code: 'INFERENCE_FAILED',
+      form: 'field error',
+      how: 'a run that fails',
+      provoke: () => predict('failing', '[{ tensor: { values: [1, 2] } }]'),
+    },
     {
       code: 'INFERENCE_TIMEOUT',
       form: 'field error',
       how: 'a run past timeoutMs',
       provoke: () =>
-        query('query ($x: [Float!]!) { predict(model: "slow", instances: [{ tensor: $x }]) { values } }', { x: Array(512).fill(0.01) }),
+        query('query ($x: [Float!]!) { predict(model: "slow", instances: [{ tensor: { values: $x } }]) { values } }', {
+          x: Array(512).fill(0.01),
+        }),
     },
     {
       code: 'UNAUTHENTICATED',
       form: 'field error',
       how: 'a model field without credentials',
-      provoke: () => predict('iris', '[{ tensor: [1, 2] }]', null),
+      provoke: () => predict('iris', '[{ tensor: { values: [1, 2] } }]', null),
     },
     {
       code: 'FORBIDDEN',
       form: 'field error',
       how: 'a model field without its scope',
-      provoke: () => predict('iris', '[{ tensor: [1, 2] }]', 'nobody'),
+      provoke: () => predict('iris', '[{ tensor: { values: [1, 2] } }]', 'nobody'),
     },
     // --- GraphQL request errors: no data
     {

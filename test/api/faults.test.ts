@@ -52,9 +52,12 @@ describe('faults: a stuck model and a corrupt model leave the rest serving', () 
   it('fails a stuck run with INFERENCE_TIMEOUT, replaces its worker, and keeps serving', async () => {
     const pool = () => server.gateway.registry.backendCounters();
     const replacedBefore = pool().replacedWorkers;
-    const response = await server.gql(`query ($x: [Float!]!) { predict(model: "slow", instances: [{ tensor: $x }]) { values } }`, {
-      x: Array(512).fill(0.01),
-    });
+    const response = await server.gql(
+      `query ($x: [Float!]!) { predict(model: "slow", instances: [{ tensor: { values: $x } }]) { values } }`,
+      {
+        x: Array(512).fill(0.01),
+      },
+    );
     expect(codesOf(response)).toEqual(['INFERENCE_TIMEOUT']);
     expect(response.body.errors![0].message).toBe('slow@1: the batch must finish within 5 ms, but it did not');
     expect(pool().replacedWorkers).toBe(replacedBefore + 1);

@@ -14,11 +14,13 @@ const NAME = '@@MODEL@@';
 
 /** Requests that differ only in the model's name; each shape must answer alike for both names. */
 const SHAPES: Record<string, (model: string) => string> = {
-  'a tensor instance': (model) => `{ predict(model: "${model}", instances: [{ tensor: ${PIXELS} }]) { label } }`,
+  'a tensor instance': (model) => `{ predict(model: "${model}", instances: [{ tensor: { values: ${PIXELS} } }]) { label } }`,
   'no instances (an input error a real model would report)': (model) => `{ predict(model: "${model}", instances: []) { label } }`,
-  'a version that does not exist': (model) => `{ predict(model: "${model}", version: 99, instances: [{ tensor: ${PIXELS} }]) { label } }`,
+  'a version that does not exist': (model) =>
+    `{ predict(model: "${model}", version: 99, instances: [{ tensor: { values: ${PIXELS} } }]) { label } }`,
   'features a tensor model refuses': (model) => `{ predict(model: "${model}", instances: [{ features: { x: 1 } }]) { label } }`,
-  'beside a field that answers': (model) => `{ p: predict(model: "${model}", instances: [{ tensor: ${PIXELS} }]) { label } t: __typename }`,
+  'beside a field that answers': (model) =>
+    `{ p: predict(model: "${model}", instances: [{ tensor: { values: ${PIXELS} } }]) { label } t: __typename }`,
 };
 
 describe('a model the caller may not call looks exactly like one that does not exist (production)', () => {

@@ -61,7 +61,7 @@ const cases: Case[] = [
   },
   {
     name: 'a tensor sent to a tabular model',
-    body: { query: PREDICT, variables: { model: 'iris', instances: [{ tensor: [1, 2, 3, 4] }] } },
+    body: { query: PREDICT, variables: { model: 'iris', instances: [{ tensor: { values: [1, 2, 3, 4] } }] } },
   },
   { name: 'no instances', body: { query: PREDICT, variables: { model: 'iris', instances: [] } } },
   { name: 'a variable of the wrong type', body: { query: PREDICT, variables: { model: 'iris', instances: 'flowers' } } },
@@ -73,6 +73,18 @@ const cases: Case[] = [
   {
     name: 'an Int variable out of range',
     body: { query: PREDICT, variables: { model: 'iris', version: 2 ** 40, instances: [{ features: SETOSA }] } },
+  },
+  {
+    name: 'a OneOf instance with both features and tensor',
+    body: {
+      query: PREDICT,
+      variables: { model: 'iris', instances: [{ features: SETOSA }, { features: SETOSA, tensor: { values: [1, 2] } }] },
+    },
+  },
+  { name: 'a OneOf instance with neither', body: { query: PREDICT, variables: { model: 'iris', instances: [{}] } } },
+  {
+    name: 'a OneOf instance whose one field is null',
+    body: { query: PREDICT, variables: { model: 'iris', instances: [{ features: null }] } },
   },
   {
     name: 'an unknown input field',
@@ -93,8 +105,20 @@ const cases: Case[] = [
     name: 'sentiment and recommendations',
     body: {
       query:
-        '{ many: classifySentiments(texts: ["great", "awful"]) { text label score } recommendMovies(history: [{ movieId: "m0001", rating: 5 }], limit: 3) { movie { id title year genres } score } movies(genre: "Horror", limit: 2) { id title } }',
+        '{ many: classifySentiments(texts: ["great", "awful"]) { text label score } recommendMovies(history: [{ movieId: "m0001", rating: 5 }], limit: 3) { movie { id title year genres } score } movies(genre: HORROR, limit: 2) { id title } }',
     },
+  },
+  {
+    name: 'enums in variables and answers (a genre, a model task, status and element type)',
+    body: {
+      query:
+        'query G($genre: Genre!, $genres: [Genre!]) { moviesConnection(genre: $genre, first: 3) { edges { node { genres } } } recommendMovies(history: [{ movieId: "m0001", rating: 5 }], limit: 2, genres: $genres) { movie { genres } } models { task status inputs { type } outputs { kind } versionDetails { status errorCode } } }',
+      variables: { genre: 'SCI_FI', genres: ['HORROR'] },
+    },
+  },
+  {
+    name: 'a genre the enum does not have',
+    body: { query: 'query G($genre: Genre) { movies(genre: $genre) { id } }', variables: { genre: 'Horror' } },
   },
   {
     name: 'an ID variable given as a number (coerced to a string)',
@@ -142,7 +166,7 @@ const cases: Case[] = [
     name: 'a restricted model for a predict key',
     as: 'predict',
     body: {
-      query: `{ predict(model: "digits", instances: [{ tensor: [${Array(784).fill(0).join(',')}] }]) { label } iris: predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }`,
+      query: `{ predict(model: "digits", instances: [{ tensor: { values: [${Array(784).fill(0).join(',')}] } }]) { label } iris: predict(model: "iris", instances: [{ features: ${FLOWER} }]) { label } }`,
     },
   },
   { name: 'an unknown key: 401 for the whole request', as: 'unknown', body: { query: '{ models { name } }' } },

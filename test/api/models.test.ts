@@ -15,11 +15,11 @@ describe('models and model metadata over HTTP', () => {
     const byName = Object.fromEntries(response.body.data!.models.map((m) => [m.name, m]));
     expect(Object.keys(byName).sort()).toEqual(['demand-forecast', 'digits', 'iris', 'movie-recommender', 'sentiment']);
     for (const model of Object.values(byName)) expect(model.status).toBe('READY');
-    expect(byName.iris).toMatchObject({ task: 'tabular-classification', versions: [1, 2], defaultVersion: 2 });
-    expect(byName.digits.task).toBe('tensor-classification');
-    expect(byName['demand-forecast'].task).toBe('tabular-regression');
-    expect(byName['movie-recommender'].task).toBe('recommendation');
-    expect(byName.sentiment.task).toBe('text-classification');
+    expect(byName.iris).toMatchObject({ task: 'TABULAR_CLASSIFICATION', versions: [1, 2], defaultVersion: 2 });
+    expect(byName.digits.task).toBe('TENSOR_CLASSIFICATION');
+    expect(byName['demand-forecast'].task).toBe('TABULAR_REGRESSION');
+    expect(byName['movie-recommender'].task).toBe('RECOMMENDATION');
+    expect(byName.sentiment.task).toBe('TEXT_CLASSIFICATION');
   });
 
   it('describes one model: features, labels, inputs, outputs, batching', async () => {
@@ -38,8 +38,8 @@ describe('models and model metadata over HTTP', () => {
       features: ['sepalLength', 'sepalWidth', 'petalLength', 'petalWidth'],
       labels: ['setosa', 'versicolor', 'virginica'],
       error: null,
-      inputs: [{ name: 'features', type: 'float32', shape: ['batch', '4'], role: null }],
-      outputs: [{ name: 'probabilities', kind: 'probabilities' }],
+      inputs: [{ name: 'features', type: 'FLOAT32', shape: ['batch', '4'], role: null }],
+      outputs: [{ name: 'probabilities', kind: 'PROBABILITIES' }],
       batching: { maxBatchSize: 1024 },
       versionDetails: [
         { version: 1, status: 'READY' },

@@ -82,7 +82,10 @@ describe('predict over HTTP', () => {
   it('classifies a 28x28 tensor with the digits model, softmaxing its logits', async () => {
     // A vertical stroke in the middle: a "1".
     const image = Array.from({ length: 28 * 28 }, (_, i) => (i % 28 >= 13 && i % 28 <= 15 && i >= 4 * 28 && i < 24 * 28 ? 1 : 0));
-    const response = await predict({ model: 'digits', instances: [{ tensor: image, shape: [1, 28, 28] }, { tensor: image }] });
+    const response = await predict({
+      model: 'digits',
+      instances: [{ tensor: { values: image, shape: [1, 28, 28] } }, { tensor: { values: image } }],
+    });
     expect(response.body.errors).toBeUndefined();
     const [withShape, withoutShape] = response.body.data!.predict!;
     expect(withShape.label).toBe('1');
@@ -130,34 +133,22 @@ describe('predict over HTTP', () => {
         'instances[0].features.sepalLength: must fit in float32 (|x| <= 3.4e38), but got 1e+308',
       ],
       [
-        'both features and tensor',
-        { model: 'iris', instances: [{ features: SETOSA, tensor: [1, 2, 3, 4] }] },
-        'BAD_USER_INPUT',
-        'instances[0]: must have exactly one of features or tensor, but got both',
-      ],
-      [
-        'neither features nor tensor',
-        { model: 'iris', instances: [{}] },
-        'BAD_USER_INPUT',
-        'instances[0]: must have exactly one of features or tensor, but got neither',
-      ],
-      [
         'tensor for a tabular model',
-        { model: 'iris', instances: [{ tensor: [1, 2, 3, 4] }] },
+        { model: 'iris', instances: [{ tensor: { values: [1, 2, 3, 4] } }] },
         'BAD_USER_INPUT',
         /^instances\[0\]\.tensor: must not be used with tabular model "iris"/,
       ],
       [
         'wrong tensor length',
-        { model: 'digits', instances: [{ tensor: [0, 1, 2] }] },
+        { model: 'digits', instances: [{ tensor: { values: [0, 1, 2] } }] },
         'BAD_USER_INPUT',
-        'instances[0].tensor: must hold 784 values for shape [1, 28, 28], but got 3',
+        'instances[0].tensor.values: must hold 784 values for shape [1, 28, 28], but got 3',
       ],
       [
         'wrong tensor shape',
-        { model: 'digits', instances: [{ tensor: Array(784).fill(0), shape: [28, 28] }] },
+        { model: 'digits', instances: [{ tensor: { values: Array(784).fill(0), shape: [28, 28] } }] },
         'BAD_USER_INPUT',
-        'instances[0].shape: must be [1, 28, 28], but got [28, 28]',
+        'instances[0].tensor.shape: must be [1, 28, 28], but got [28, 28]',
       ],
       ['no instances', { model: 'iris', instances: [] }, 'BAD_USER_INPUT', 'instances: must hold at least one instance'],
       [
@@ -178,9 +169,57 @@ describe('predict over HTTP', () => {
   });
 
   it('rejects a string where the schema wants a number before anything runs (Apollo validation)', async () => {
-    const response = await server.gql(`{ predict(model: "digits", instances: [{ tensor: ["a"] }]) { label } }`);
+    const response = await server.gql(`{ predict(model: "digits", instances: [{ tensor: { values: ["a"] } }]) { label } }`);
     expect(response.status).toBe(400);
     expect(codesOf(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  describe('InstanceInput is @oneOf: exactly one of features and tensor, refused before anything runs', () => {
+    const BOTH = { features: SETOSA, tensor: { values: [1, 2, 3, 4] } };
+    const irisRuns = async () => {
+      const response = await server.gql<{ model: { versionDetails: { version: number; runs: number }[] } }>(
+        '{ model(name: "iris") { versionDetails { version runs } } }',
+      );
+      return response.body.data!.model.versionDetails.map((v) => v.runs).reduce((a, b) => a + b, 0);
+    };
+
+    it.each([
+      ['both', `{ features: ${literal(SETOSA)}, tensor: { values: [1, 2, 3, 4] } }`],
+      ['neither', '{}'],
+      ['one of them null', '{ features: null }'],
+    ])('in the query text (%s): GraphQL validation, HTTP 400', async (_name, instance) => {
+      const before = await irisRuns();
+      const response = await server.gql(
+        `{ ok: predict(model: "iris", instances: [{ features: ${literal(SETOSA)} }]) { label } predict(model: "iris", instances: [${instance}]) { label } }`,
+      );
+      expect(response.status).toBe(400);
+      expect(codesOf(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(response.body.errors![0].message).toMatch(
+        /^OneOf Input Object "InstanceInput" must specify exactly one key\.$|^Field "InstanceInput\.features" must be non-null\.$/,
+      );
+      expect(response.body.data).toBeUndefined();
+      expect(await irisRuns()).toBe(before);
+    });
+
+    it.each([
+      ['both', BOTH],
+      ['neither', {}],
+      ['one of them null', { tensor: null }],
+    ])('in variables (%s), also once the operation is compiled: BAD_USER_INPUT, HTTP 400', async (_name, instance) => {
+      // The first two requests make the jit executor compile the operation; the third must still be refused.
+      const good = await predict({ model: 'iris', instances: [{ features: SETOSA }] });
+      expect(good.body.errors).toBeUndefined();
+      await predict({ model: 'iris', instances: [{ features: SETOSA }] });
+      const before = await irisRuns();
+      const response = await predict({ model: 'iris', instances: [{ features: SETOSA }, instance] });
+      expect(response.status).toBe(400);
+      expect(codesOf(response)).toEqual(['BAD_USER_INPUT']);
+      expect(response.body.errors![0].message).toMatch(/^Variable "\$instances" got invalid value .* at "instances\[1\](\.tensor)?"; /);
+      expect(response.body.data).toBeUndefined();
+      expect(await irisRuns()).toBe(before);
+      // Nothing ran, so nothing is charged.
+      expect((response.body as { extensions?: { cost?: unknown } }).extensions?.cost).toMatchObject({ requested: 2, charged: 0 });
+    });
   });
 
   it('rejects variables of the wrong type with BAD_USER_INPUT and HTTP 400', async () => {
@@ -189,6 +228,13 @@ describe('predict over HTTP', () => {
     expect(codesOf(response)).toEqual(['BAD_USER_INPUT']);
   });
 });
+
+/** An object as a GraphQL literal: `{ sepalLength: 5.1, ... }`. */
+function literal(object: Record<string, number>): string {
+  return `{ ${Object.entries(object)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join(', ')} }`;
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

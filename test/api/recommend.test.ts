@@ -1,9 +1,13 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKeyRecord, writeKeysFile } from '../../src/auth/api-key-store.js';
 import { codesOf, type GraphQLResponse, startTestServer, type TestServer } from '../support/gateway-server.js';
+import { TempRepository } from '../support/temp-repository.js';
 
 type Movie = { id: string; title: string; year: number | null; genres: string[] };
 type Recommendations = { recommendMovies: { movie: Movie; score: number }[] | null };
-const RECOMMEND = `query ($history: [MovieRatingInput!]!, $limit: Int, $genres: [String!]) {
+const RECOMMEND = `query ($history: [MovieRatingInput!]!, $limit: Int, $genres: [Genre!]) {
   recommendMovies(history: $history, limit: $limit, genres: $genres) { movie { id title year genres } score }
 }`;
 
@@ -12,7 +16,7 @@ describe('recommendMovies and movies over HTTP', () => {
   let horror: Movie[];
   beforeAll(async () => {
     server = await startTestServer();
-    horror = (await server.gql<{ movies: Movie[] }>(`{ movies(genre: "horror", limit: 100) { id title year genres } }`)).body.data!.movies;
+    horror = (await server.gql<{ movies: Movie[] }>(`{ movies(genre: HORROR, limit: 100) { id title year genres } }`)).body.data!.movies;
   });
   afterAll(() => server.close());
 
@@ -20,7 +24,7 @@ describe('recommendMovies and movies over HTTP', () => {
 
   it('searches the catalog by genre and title', async () => {
     expect(horror.length).toBeGreaterThan(10);
-    for (const movie of horror) expect(movie.genres).toContain('Horror');
+    for (const movie of horror) expect(movie.genres).toContain('HORROR');
     const word = horror[0].title.split(' ').at(-1)!;
     const found = await server.gql<{ movies: Movie[] }>(`query ($s: String) { movies(search: $s, limit: 100) { title } }`, {
       s: word.toLowerCase(),
@@ -41,15 +45,15 @@ describe('recommendMovies and movies over HTTP', () => {
     for (const r of recommendations) expect(rated.has(r.movie.id)).toBe(false);
     const scores = recommendations.map((r) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
-    const horrorCount = recommendations.filter((r) => r.movie.genres.includes('Horror')).length;
+    const horrorCount = recommendations.filter((r) => r.movie.genres.includes('HORROR')).length;
     expect(horrorCount).toBeGreaterThanOrEqual(6);
   });
 
   it('honours the genre filter and the limit', async () => {
-    const response = await recommend({ history: [{ movieId: horror[0].id, rating: 4.5 }], limit: 7, genres: ['Comedy'] });
+    const response = await recommend({ history: [{ movieId: horror[0].id, rating: 4.5 }], limit: 7, genres: ['COMEDY'] });
     const recommendations = response.body.data!.recommendMovies!;
     expect(recommendations).toHaveLength(7);
-    for (const r of recommendations) expect(r.movie.genres).toContain('Comedy');
+    for (const r of recommendations) expect(r.movie.genres).toContain('COMEDY');
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -74,10 +78,30 @@ describe('recommendMovies and movies over HTTP', () => {
     expect(response.body.errors![0].message).toBe(message);
   });
 
-  it('rejects an unknown genre in movies()', async () => {
-    const response = await server.gql(`{ movies(genre: "Polka") { id } }`);
-    expect(codesOf(response)).toEqual(['BAD_USER_INPUT']);
-    expect(response.body.errors![0].message).toMatch(/^genre: must be one of Action, .*, but got "Polka"$/);
+  it('refuses a genre the catalog does not have before anything runs: Genre is an enum', async () => {
+    const response = await server.gql(`{ movies(genre: POLKA) { id } }`);
+    expect(response.status).toBe(400);
+    expect(codesOf(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(response.body.errors![0].message).toMatch(/^Value "POLKA" does not exist in "Genre" enum\./);
+    const asString = await server.gql(`{ movies(genre: "Horror") { id } }`);
+    expect(codesOf(asString)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it("builds Genre from the catalog: names like GraphQL names, each described by the catalog's spelling", async () => {
+    const type = await server.gql<{ __type: { enumValues: { name: string; description: string }[] } }>(
+      '{ __type(name: "Genre") { enumValues { name description } } }',
+    );
+    const values = type.body.data!.__type.enumValues;
+    expect(values).toContainEqual({ name: 'SCI_FI', description: 'Sci-Fi' });
+    expect(values).toContainEqual({ name: 'HORROR', description: 'Horror' });
+    expect(values).toHaveLength(18);
+    // The enum value reaches the catalog as its own spelling, and comes back as the enum value.
+    const sciFi = await server.gql<{ moviesConnection: { totalCount: number; edges: { node: Movie }[] } }>(
+      '{ moviesConnection(genre: SCI_FI, first: 50) { totalCount edges { node { genres } } } }',
+    );
+    expect(sciFi.body.errors).toBeUndefined();
+    expect(sciFi.body.data!.moviesConnection.totalCount).toBeGreaterThan(10);
+    for (const { node } of sciFi.body.data!.moviesConnection.edges) expect(node.genres).toContain('SCI_FI');
   });
 
   it('moviesConnection pages through the whole catalog without repeats or gaps', async () => {
@@ -122,5 +146,52 @@ describe('recommendMovies and movies over HTTP', () => {
     const big = await server.gql(`query ($first: Int) { moviesConnection(first: $first) { totalCount } }`, { first: 51 });
     expect(codesOf(big)).toEqual(['BAD_USER_INPUT']);
     expect(big.body.errors![0].message).toMatch(/^first: must be between 1 and 50, but got 51/);
+  });
+});
+
+describe('the Genre enum and catalogs loaded while serving', () => {
+  it('refuses a new catalog that adds a genre the schema cannot name, and keeps serving the old one', async () => {
+    const repository = new TempRepository().copyBundled('movie-recommender');
+    const admin = createKeyRecord({ id: 'ops', scopes: ['admin'] });
+    const keysFile = join(repository.root, 'keys.json');
+    await writeKeysFile(keysFile, { keys: [admin.record] });
+    const asAdmin = { 'x-api-key': admin.key };
+    const server = await startTestServer({ MODELS_DIR: repository.root, MODEL_CONTROL: 'explicit', API_KEYS_FILE: keysFile });
+    try {
+      const catalogFile = join(repository.root, 'movie-recommender', 'movies.json');
+      const catalog = JSON.parse(readFileSync(catalogFile, 'utf8')) as { movies: { genres: string[] }[] };
+      catalog.movies[0].genres = ['Noir'];
+      writeFileSync(catalogFile, JSON.stringify(catalog));
+      const load = await server.gql<{
+        loadModel: { versionDetails: { status: string; errorCode: string | null; error: string | null }[] };
+      }>('mutation { loadModel(name: "movie-recommender") { versionDetails { status errorCode error } } }', undefined, asAdmin);
+      expect(load.body.errors).toBeUndefined();
+      const [version] = load.body.data!.loadModel.versionDetails;
+      expect(version).toMatchObject({ status: 'READY', errorCode: 'EXTRA_FILE_INVALID' });
+      expect(version.error).toMatch(
+        /genres must be among those the gateway started with \(Action, .*\), but "Noir" is new; restart the gateway/,
+      );
+      const movies = await server.gql<{ movies: Movie[] }>('{ movies(genre: ACTION, limit: 1) { genres } }', undefined, asAdmin);
+      expect(movies.body.errors).toBeUndefined();
+      expect(movies.body.data!.movies[0].genres).toContain('ACTION');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps genres as String when no catalog could be read at start-up', async () => {
+    const repository = new TempRepository().manifest('movie-recommender', '{ not json');
+    const server = await startTestServer({ MODELS_DIR: repository.root });
+    try {
+      const type = await server.gql<{ __type: { fields: { name: string; args: { name: string; type: { name: string } }[] }[] } }>(
+        '{ __type(name: "Query") { fields { name args { name type { name } } } } }',
+      );
+      const movies = type.body.data!.__type.fields.find((field) => field.name === 'movies')!;
+      expect(movies.args.find((arg) => arg.name === 'genre')!.type.name).toBe('String');
+      const absent = await server.gql('{ __type(name: "Genre") { name } }');
+      expect(absent.body.data).toEqual({ __type: null });
+    } finally {
+      await server.close();
+    }
   });
 });

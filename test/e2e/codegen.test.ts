@@ -4,6 +4,9 @@
  * `npm test`'s own type check of the server code leaves out).
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -30,5 +33,31 @@ describe('typed client code', () => {
     const { code, output } = await exitOf('node_modules/.bin/tsc', ['-p', 'web/tsconfig.json']);
     expect(output).toBe('');
     expect(code).toBe(0);
+  });
+
+  it('refuses at compile time an instance with both or neither of features and tensor, and an unknown genre', {
+    timeout: 120_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codegen-types-'));
+    const generated = resolve('client/src/gql/graphql.js');
+    const lines = [
+      `import type { Genre, InstanceInput, ModelTask } from '${generated}';`,
+      'export const fine: InstanceInput[] = [{ features: { sepalLength: 5.1 } }, { tensor: { values: [0, 1], shape: [2] } }];',
+      "export const genre: Genre = 'SCI_FI';",
+      "export const task: ModelTask = 'TABULAR_CLASSIFICATION';",
+      'export const both: InstanceInput = { features: {}, tensor: { values: [0] } };',
+      'export const neither: InstanceInput = {};',
+      "export const spelt: Genre = 'Sci-Fi';",
+      "export const oldTask: ModelTask = 'tabular-classification';",
+    ];
+    writeFileSync(join(dir, 'uses.ts'), `${lines.join('\n')}\n`);
+    const { code, output } = await exitOf('node_modules/.bin/tsc', [
+      ...['--noEmit', '--strict', '--skipLibCheck', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022'],
+      join(dir, 'uses.ts'),
+    ]);
+    expect(code).not.toBe(0);
+    // Exactly the last four lines fail, each with a type error.
+    const failedLines = [...output.matchAll(/uses\.ts\((\d+),\d+\): error TS\d+/g)].map((match) => Number(match[1]));
+    expect([...new Set(failedLines)]).toEqual([5, 6, 7, 8]);
   });
 });

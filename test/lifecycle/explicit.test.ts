@@ -14,7 +14,7 @@ import { TempRepository } from '../support/temp-repository.js';
 const LOAD =
   'mutation ($name: String!) { loadModel(name: $name) { name status defaultVersion versionDetails { version status error errorCode } } }';
 const UNLOAD = 'mutation ($name: String!) { unloadModel(name: $name) { name status defaultVersion versionDetails { version status } } }';
-const DIGITS = 'query ($t: [Float!]!) { predict(model: "digits", instances: [{ tensor: $t }]) { version } }';
+const DIGITS = 'query ($t: [Float!]!) { predict(model: "digits", instances: [{ tensor: { values: $t } }]) { version } }';
 const PREDICT =
   'query ($v: Int) { predict(model: "iris", version: $v, instances: [{ features: { sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2 } }]) { version label } }';
 

@@ -121,7 +121,7 @@ describe('poll mode under load: versions and models come and go, and no request 
       .toBe('MODEL_NOT_FOUND');
     step = 'model-removed';
     const digits = await gateway.gql<{ predict: { label: string }[] }>(
-      'query ($t: [Float!]!) { predict(model: "digits", instances: [{ tensor: $t }]) { label } }',
+      'query ($t: [Float!]!) { predict(model: "digits", instances: [{ tensor: { values: $t } }]) { label } }',
       { t: Array(784).fill(0) },
     );
     expect(digits.body.errors).toBeUndefined();

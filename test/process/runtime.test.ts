@@ -50,3 +50,15 @@ describe("graphql-shield's patch for Node 23+ (util.isUndefined was removed)", (
     expect(JSON.parse(stdout)).toEqual({ esm: 'function', cjs: 'function', allowed: true });
   });
 });
+
+describe("onnxruntime-node's install script (it would download CUDA binaries)", () => {
+  it('is denied by package.json allowScripts, not by an .npmrc key npm warns about, and downloaded nothing', () => {
+    expect(readJson('package.json').allowScripts['onnxruntime-node']).toBe(false);
+    expect(existsSync(join(root, '.npmrc'))).toBe(false);
+    const binaries = join(root, 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64');
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      expect(existsSync(join(binaries, 'libonnxruntime.so.1'))).toBe(true); // the CPU backend ships in the package
+      expect(existsSync(join(binaries, 'libonnxruntime_providers_cuda.so'))).toBe(false);
+    }
+  });
+});

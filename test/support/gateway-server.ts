@@ -38,6 +38,8 @@ export async function startTestServer(
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'silent',
+    // Tests that read logs read JSON, whatever terminal the runner has.
+    LOG_FORMAT: 'json',
     MODELS_DIR: 'models',
     INFERENCE_WORKERS: '1',
     // Production serves metrics on a listener of its own (9464 by default): let the OS pick its port too.

@@ -1,5 +1,17 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import type { ModelLoadFailure } from '../../errors/catalogue.js';
+import type { ElementType, OutputKind } from '../../models/manifest.js';
+import type { ModelStatus, VersionStatus } from '../../models/registry.js';
+import {
+  ModelLoadFailureEnum,
+  ModelStatusEnum,
+  ModelTaskEnum,
+  type ModelTaskValue,
+  ModelVersionStatusEnum,
+  OutputKindEnum,
+  TensorElementTypeEnum,
+} from './model-enums.js';
 
 // simpleResolvers: these types are plain data, so graphql-js's default resolver reads each field;
 // type-graphql would otherwise wrap every field in a resolver of its own (a closure and a call per value).
@@ -8,8 +20,8 @@ export class TensorInfo {
   @Field(() => String, { description: 'The ONNX input or output name.' })
   name!: string;
 
-  @Field(() => String, { description: 'Element type: float32, int32 or int64.' })
-  type!: string;
+  @Field(() => TensorElementTypeEnum, { description: 'Element type.' })
+  type!: ElementType;
 
   @Field(() => [String], {
     description: 'Shape with the batch dimension first: numbers for fixed sizes, names for dynamic ones, e.g. ["batch", "4"].',
@@ -25,8 +37,8 @@ export class OutputInfo {
   @Field(() => String, { description: 'The ONNX output name.' })
   name!: string;
 
-  @Field(() => String, { description: 'logits, probabilities, values, indices or scores.' })
-  kind!: string;
+  @Field(() => OutputKindEnum, { description: 'What the output holds, and so how the gateway reads it.' })
+  kind!: OutputKind;
 
   @Field(() => String, { nullable: true, description: 'What the output carries, for models with several (e.g. "indices", "scores").' })
   role!: string | null;
@@ -52,8 +64,8 @@ export class ModelVersionInfo {
   @Field(() => Int, { description: 'The version number: the name of its folder.' })
   version!: number;
 
-  @Field(() => String, { description: 'LOADING, READY, FAILED, or UNLOADED (only in what unloadModel answers).' })
-  status!: string;
+  @Field(() => ModelVersionStatusEnum, { description: 'Whether this version serves.' })
+  status!: VersionStatus;
 
   @Field(() => String, {
     nullable: true,
@@ -62,8 +74,8 @@ export class ModelVersionInfo {
   })
   error!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Stable reason code of `error`, e.g. ONNX_LOAD_FAILED.' })
-  errorCode!: string | null;
+  @Field(() => ModelLoadFailureEnum, { nullable: true, description: 'Stable reason code of `error`.' })
+  errorCode!: ModelLoadFailure | null;
 
   @Field(() => Int, { description: 'ONNX runs since this version was loaded.' })
   runs!: number;
@@ -80,11 +92,8 @@ export class ModelInfo {
   @Field(() => String, { description: 'The model name: the name of its folder in the repository.' })
   name!: string;
 
-  @Field(() => String, {
-    description:
-      'tabular-classification, tabular-regression, tensor-classification, tensor-regression, recommendation, text-classification, or unknown when the manifest could not be read.',
-  })
-  task!: string;
+  @Field(() => ModelTaskEnum, { description: 'What the model does; UNKNOWN when the manifest could not be read.' })
+  task!: ModelTaskValue;
 
   @Field(() => String, {
     nullable: true,
@@ -92,11 +101,8 @@ export class ModelInfo {
   })
   description!: string | null;
 
-  @Field(() => String, {
-    description:
-      'READY, DEGRADED (some versions failed, or a change was refused), FAILED, LOADING, or UNLOADED (only in what unloadModel answers).',
-  })
-  status!: string;
+  @Field(() => ModelStatusEnum, { description: 'Whether the model serves: DEGRADED when some versions failed or a change was refused.' })
+  status!: ModelStatus;
 
   @Field(() => String, {
     nullable: true,
@@ -104,8 +110,8 @@ export class ModelInfo {
   })
   error!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Stable reason code of `error`, e.g. MANIFEST_INVALID or ONNX_LOAD_FAILED.' })
-  errorCode!: string | null;
+  @Field(() => ModelLoadFailureEnum, { nullable: true, description: 'Stable reason code of `error`.' })
+  errorCode!: ModelLoadFailure | null;
 
   @Field(() => [Int], { description: 'Versions that can be called, ascending.' })
   versions!: number[];

@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { genreType } from './genre.enum.js';
 
 // simpleResolvers: these types are plain data, so graphql-js's default resolver reads each field;
 // type-graphql would otherwise wrap every field in a resolver of its own (a closure and a call per value).
@@ -13,7 +14,7 @@ export class Movie {
   @Field(() => Int, { nullable: true, description: 'Release year.' })
   year!: number | null;
 
-  @Field(() => [String], { description: 'Genres, e.g. ["Horror", "Thriller"].' })
+  @Field(() => [genreType()], { description: 'Its genres, e.g. [HORROR, THRILLER].' })
   genres!: readonly string[];
 }
 

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { RecommendService } from '../../tasks/recommend/recommend-service.js';
 import type { GatewayContext } from '../context.js';
+import { genreType } from './genre.enum.js';
 import { Movie, MovieRecommendation } from './movie.type.js';
 import { MovieConnection } from './movie-connection.type.js';
 import { MovieRatingInput } from './movie-rating.input.js';
@@ -17,7 +18,7 @@ export class MoviesResolver {
     @Arg('history', () => [MovieRatingInput], { description: "The user's ratings (at least one, at most 500)." })
     history: MovieRatingInput[],
     @Arg('limit', () => Int, { nullable: true, defaultValue: 10, description: 'How many recommendations, 1 to 50.' }) limit: number | null,
-    @Arg('genres', () => [String], { nullable: true, description: 'Only recommend movies with at least one of these genres.' }) genres:
+    @Arg('genres', () => [genreType()], { nullable: true, description: 'Only recommend movies with at least one of these genres.' }) genres:
       | string[]
       | null,
     @Ctx() context: GatewayContext,
@@ -34,7 +35,7 @@ export class MoviesResolver {
   })
   movies(
     @Arg('search', () => String, { nullable: true, description: 'Case-insensitive substring of the title.' }) search: string | null,
-    @Arg('genre', () => String, { nullable: true, description: 'Only movies of this genre (case-insensitive).' }) genre: string | null,
+    @Arg('genre', () => genreType(), { nullable: true, description: 'Only movies of this genre.' }) genre: string | null,
     @Arg('limit', () => Int, { nullable: true, defaultValue: 20, description: 'At most this many movies, 1 to 100.' }) limit: number | null,
   ): Movie[] {
     return this.service.movies({ search, genre, limit: limit ?? 20 });
@@ -51,7 +52,7 @@ export class MoviesResolver {
       | string
       | null,
     @Arg('search', () => String, { nullable: true, description: 'Case-insensitive substring of the title.' }) search: string | null,
-    @Arg('genre', () => String, { nullable: true, description: 'Only movies of this genre (case-insensitive).' }) genre: string | null,
+    @Arg('genre', () => genreType(), { nullable: true, description: 'Only movies of this genre.' }) genre: string | null,
   ): MovieConnection {
     const page = this.service.moviePage({ search, genre, first: first ?? 20, after });
     return {

@@ -28,6 +28,7 @@ import {
   GraphQLString,
 } from 'graphql';
 import { GatewayError } from '../../errors/gateway-error.js';
+import type { InstanceInput } from '../../tasks/predict/predict-codec.js';
 import type { PredictService } from '../../tasks/predict/predict-service.js';
 import type { GatewayContext } from '../context.js';
 import { type ListedModel, planSignature, planTypedModels, type ReservedNames, type TypedModel, type TypedModelProblem } from './plan.js';
@@ -81,7 +82,9 @@ function buildModelField(
     },
     extensions: { rootField: model.spec },
     async resolve(_root, { instances, version }, context) {
-      const { serving, items } = tabular ? service.prepareRows(name, version, instances) : service.prepare(name, version, instances);
+      const { serving, items } = tabular
+        ? service.prepareRows(name, version, instances)
+        : service.prepare(name, version, instances.map(asTensorInstance));
       const outputs = await context.loaders.infer(serving, items);
       return outputs.map((out) => {
         const prediction = service.decode(serving, out);
@@ -200,4 +203,9 @@ function predictionTypeOf(model: TypedModel): { prediction: GraphQLObjectType; t
     },
   });
   return { prediction, types: [labelEnum, probability] };
+}
+
+// A typed tensor instance (`tensor` flat, `shape` beside it) in the generic input's form (`tensor: { values, shape }`).
+function asTensorInstance(instance: Readonly<Record<string, unknown>>): InstanceInput {
+  return { tensor: { values: instance.tensor as readonly unknown[], shape: (instance.shape as readonly unknown[] | undefined) ?? null } };
 }

@@ -42,25 +42,25 @@ describe('encodeInstance', () => {
   });
 
   it('takes dynamic dimensions from the shape and checks the length', () => {
-    const feeds = encodeInstance(tensor, 'm', { tensor: [1, 2, 3, 4, 5, 6], shape: [2, 3] }, 'instances[0]');
+    const feeds = encodeInstance(tensor, 'm', { tensor: { values: [1, 2, 3, 4, 5, 6], shape: [2, 3] } }, 'instances[0]');
     expect(feeds.img.dims).toEqual([2, 3]);
-    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2, 3] }, 'instances[0]')).toThrow(
-      "instances[0].shape: must be given: the model's instance shape [2, w] has dynamic dimensions",
+    expect(() => encodeInstance(tensor, 'm', { tensor: { values: [1, 2, 3] } }, 'instances[0]')).toThrow(
+      "instances[0].tensor.shape: must be given: the model's instance shape [2, w] has dynamic dimensions",
     );
-    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2, 3], shape: [2, 3] }, 'instances[0]')).toThrow(
-      'instances[0].tensor: must hold 6 values for shape [2, 3], but got 3',
+    expect(() => encodeInstance(tensor, 'm', { tensor: { values: [1, 2, 3], shape: [2, 3] } }, 'instances[0]')).toThrow(
+      'instances[0].tensor.values: must hold 6 values for shape [2, 3], but got 3',
     );
-    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2], shape: [2, 0] }, 'instances[0]')).toThrow(
-      'instances[0].shape[1]: must be a positive integer, but got 0',
+    expect(() => encodeInstance(tensor, 'm', { tensor: { values: [1, 2], shape: [2, 0] } }, 'instances[0]')).toThrow(
+      'instances[0].tensor.shape[1]: must be a positive integer, but got 0',
     );
-    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2], shape: [1, 2] }, 'instances[0]')).toThrow(
-      'instances[0].shape: must be [2, w], but got [1, 2]',
+    expect(() => encodeInstance(tensor, 'm', { tensor: { values: [1, 2], shape: [1, 2] } }, 'instances[0]')).toThrow(
+      'instances[0].tensor.shape: must be [2, w], but got [1, 2]',
     );
   });
 
   it('names a bad tensor element by index', () => {
-    expect(() => encodeInstance(tensor, 'm', { tensor: [1, 2, 'x', 4], shape: [2, 2] }, 'instances[1]')).toThrow(
-      'instances[1].tensor[2]: must be a finite number, but got "x"',
+    expect(() => encodeInstance(tensor, 'm', { tensor: { values: [1, 2, 'x', 4], shape: [2, 2] } }, 'instances[1]')).toThrow(
+      'instances[1].tensor.values[2]: must be a finite number, but got "x"',
     );
   });
 });
@@ -100,10 +100,10 @@ describe('encodeInstances', () => {
     ],
     [
       'features and tensor',
-      { features: { height: 1, width: 2 }, tensor: [1, 2] },
+      { features: { height: 1, width: 2 }, tensor: { values: [1, 2] } },
       'instances[1]: must have exactly one of features or tensor, but got both',
     ],
-    ['a shape', { features: { height: 1, width: 2 }, shape: [2] }, 'instances[1].shape: must not be used with tabular model "m"'],
+    ['a tensor', { tensor: { values: [1, 2] } }, 'instances[1].tensor: must not be used with tabular model "m"'],
     ['neither', {}, 'instances[1]: must have exactly one of features or tensor, but got neither'],
   ])('refuses an instance with %s, naming it', (_name, instance, message) => {
     expect(() => encodeInstances(tabular, 'm', [{ features: { height: 1, width: 2 } }, instance])).toThrow(message);
@@ -111,8 +111,8 @@ describe('encodeInstances', () => {
 
   it('encodes tensor instances one by one, with their own shapes', () => {
     const items = encodeInstances(tensor, 'm', [
-      { tensor: [1, 2, 3, 4], shape: [2, 2] },
-      { tensor: [1, 2, 3, 4, 5, 6], shape: [2, 3] },
+      { tensor: { values: [1, 2, 3, 4], shape: [2, 2] } },
+      { tensor: { values: [1, 2, 3, 4, 5, 6], shape: [2, 3] } },
     ]);
     expect(items.map((item) => item.img.dims)).toEqual([
       [2, 2],

@@ -7,10 +7,15 @@ import type { ModelManifest } from '../../models/manifest.js';
 import { elementCount, type ItemFeeds, type ItemOutputs } from '../../runtime/tensor.js';
 import { argmax, type ClassProbability, softmax } from '../shared/classification.js';
 
-/** One instance as a client sends it: named features (tabular) or a flat tensor with its shape. */
+/** One instance as a client sends it: named features (tabular models) or a tensor (tensor models). */
 export interface InstanceInput {
   readonly features?: Readonly<Record<string, unknown>> | null;
-  readonly tensor?: readonly unknown[] | null;
+  readonly tensor?: TensorValues | null;
+}
+
+/** One instance's tensor: its values flattened row-major, and its shape without the batch dimension. */
+export interface TensorValues {
+  readonly values: readonly unknown[];
   readonly shape?: readonly unknown[] | null;
 }
 
@@ -83,8 +88,6 @@ export function encodeInstance(manifest: ModelManifest, model: string, instance:
         `${path}.tensor`,
         `must not be used with tabular model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send features by name (${manifest.features!.join(', ')})`,
       );
-    if (instance.shape !== undefined && instance.shape !== null)
-      throw badInput(`${path}.shape`, `must not be used with tabular model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}`);
     return {
       [input.name]: {
         type: 'float32',
@@ -93,13 +96,14 @@ export function encodeInstance(manifest: ModelManifest, model: string, instance:
       },
     };
   }
-  if (!hasTensor)
+  const tensor = instance.tensor;
+  if (!tensor)
     throw badInput(
       `${path}.features`,
-      `must not be used with tensor model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send tensor (and shape)`,
+      `must not be used with tensor model ${describeValue(model, MAX_ECHOED_NAME_CHARACTERS)}: send tensor { values, shape }`,
     );
-  const dims = resolveShape(input.shape.slice(1), instance.shape, `${path}.shape`);
-  const data = encodeTensor(instance.tensor!, elementCount(dims), dims, `${path}.tensor`);
+  const dims = resolveShape(input.shape.slice(1), tensor.shape, `${path}.tensor.shape`);
+  const data = encodeTensor(tensor.values, elementCount(dims), dims, `${path}.tensor.values`);
   return { [input.name]: { type: 'float32', dims, data } };
 }
 
@@ -226,8 +230,7 @@ function encodeTabularRows(
 function writeFeatures(names: readonly string[], instance: InstanceInput, target: Float32Array, offset: number): boolean {
   const features = instance.features;
   if (features === undefined || features === null || typeof features !== 'object' || Array.isArray(features)) return false;
-  if ((instance.tensor !== undefined && instance.tensor !== null) || (instance.shape !== undefined && instance.shape !== null))
-    return false;
+  if (instance.tensor !== undefined && instance.tensor !== null) return false;
   return writeRow(names, features, target, offset);
 }
 

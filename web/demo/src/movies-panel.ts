@@ -2,7 +2,7 @@
  * Movie picks: search the catalog, rate movies you liked, get recommendations. Every rating change
  * is one request with two fields: recommendations from all ratings, and more of the favourite genre.
  */
-import type { MovieRatingInput } from '../../../client/src/gql/graphql.js';
+import type { Genre, MovieRatingInput } from '../../../client/src/gql/graphql.js';
 import { RecommendationsDocument, SearchMoviesDocument } from '../../../client/src/operations.js';
 import { debounce, fill, h, latestOnly } from './dom.js';
 import { type DemoGateway, errorList } from './gateway.js';
@@ -12,7 +12,7 @@ export interface Movie {
   readonly id: string;
   readonly title: string;
   readonly year?: number | null;
-  readonly genres: readonly string[];
+  readonly genres: readonly Genre[];
 }
 
 interface Recommendation {
@@ -103,7 +103,7 @@ export function mountMoviesPanel(panel: HTMLElement, gateway: DemoGateway, first
       genre &&
         data?.inGenre &&
         data.inGenre.length > 0 &&
-        h('div', { class: 'card' }, h('h3', {}, `More ${genre}`), recommendationList(data.inGenre, 'genre-recommendations')),
+        h('div', { class: 'card' }, h('h3', {}, `More ${genreName(genre)}`), recommendationList(data.inGenre, 'genre-recommendations')),
       errorList(errors),
     );
   });
@@ -148,7 +148,7 @@ function movieText(movie: Movie): HTMLElement {
     { class: 'movie-text' },
     h('strong', {}, movie.title),
     ' ',
-    h('span', { class: 'muted' }, [movie.year, movie.genres.join(', ')].filter(Boolean).join(' · ')),
+    h('span', { class: 'muted' }, [movie.year, movie.genres.map(genreName).join(', ')].filter(Boolean).join(' · ')),
   );
 }
 
@@ -176,13 +176,25 @@ function recommendationList(items: readonly Recommendation[], testId: string): H
 }
 
 /** The genre most common among movies rated 4 stars or more; undefined when none is. */
-export function favouriteGenre(rated: readonly { movie: Movie; rating: number }[]): string | undefined {
-  const counts = new Map<string, number>();
+export function favouriteGenre(rated: readonly { movie: Movie; rating: number }[]): Genre | undefined {
+  const counts = new Map<Genre, number>();
   for (const { movie, rating } of rated) {
     if (rating < 4) continue;
     for (const genre of movie.genres) counts.set(genre, (counts.get(genre) ?? 0) + 1);
   }
-  let best: string | undefined;
+  let best: Genre | undefined;
   for (const [genre, count] of counts) if (best === undefined || count > (counts.get(best) ?? 0)) best = genre;
   return best;
+}
+
+/**
+ * A genre for people: its enum value as words (SCI_FI → "Sci Fi"). The catalog's own spelling is in the
+ * schema's description of each value, which a page could only read by introspection.
+ */
+function genreName(genre: Genre): string {
+  return genre
+    .split('_')
+    .filter(Boolean)
+    .map((word) => word[0] + word.slice(1).toLowerCase())
+    .join(' ');
 }
