@@ -282,6 +282,8 @@ describe('which models get a typed field (a repository of odd models)', () => {
       { name: 'tensor', description: 'One instance of shape [1, 28, 28], flattened row-major: 784 values.' },
     ]);
     const wrong = await server.gql('{ predictDigits(instances: [{ tensor: [1, 2, 3] }]) { label } }');
-    expect(wrong.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^instances\[0\]\.tensor(\.values)?: must hold 784 values/) });
+    expect(wrong.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^instances\[0\]\.tensor(\.values)?: must hold 784 values/),
+    });
   });
 });
